@@ -1,0 +1,35 @@
+/**
+ * Stable error codes. Every rejection anywhere in swarmgrid (firmware, hub,
+ * CLI) carries one of these codes so that it can travel in an MQTT error
+ * payload, a log line or a CLI exit message and be matched by machines.
+ * The table is the single home of the codes; README.md lists them.
+ */
+export const ErrorCodes = {
+  // encoding (shared/canonical, shared/bytes)
+  E_CANON_TYPE: 'a value that has no canonical form (float, NaN, undefined, function, symbol, bigint)',
+  E_CANON_KEY: 'an object key outside [A-Za-z0-9_]',
+  E_CANON_DEPTH: 'nesting deeper than the canonical encoder allows',
+  E_HEX: 'not an even-length lowercase/uppercase hex string',
+  E_UTF8: 'bytes that are not valid UTF-8',
+  // signatures (shared/sign)
+  E_KEY: 'a secret or public key of the wrong length or off the curve',
+  E_SIG_FORMAT: 'a signature that is not 64 bytes of hex',
+  E_SIG_INVALID: 'a signature that does not verify for this message and key',
+} as const;
+
+export type ErrorCode = keyof typeof ErrorCodes;
+
+/** An error with a stable machine-readable `code` (see {@link ErrorCodes}). */
+export class SwarmError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(`${code}: ${message}`);
+    this.name = 'SwarmError';
+    this.code = code;
+  }
+}
+
+/** Throw a {@link SwarmError} with `code` and `message`. */
+export function fail(code: ErrorCode, message: string): never {
+  throw new SwarmError(code, message);
+}
