@@ -15,6 +15,12 @@ export const ErrorCodes = {
   E_KEY: 'a secret or public key of the wrong length or off the curve',
   E_SIG_FORMAT: 'a signature that is not 64 bytes of hex',
   E_SIG_INVALID: 'a signature that does not verify for this message and key',
+  // --- VE.Direct (firmware/vedirect) ---
+  // --- protocol: topics and messages (shared/protocol) ---
+  // --- coupling node: interlock, SOC, HEMTS, contracts (firmware/coupling) ---
+  // --- meter node (firmware/meter) ---
+  // --- ledger (hub/ledger) ---
+  // --- market: matching (hub/market) ---
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;
