@@ -17,6 +17,15 @@ export const ErrorCodes = {
   E_SIG_INVALID: 'a signature that does not verify for this message and key',
   // --- VE.Direct (firmware/vedirect) ---
   // --- protocol: topics and messages (shared/protocol) ---
+  E_TOPIC: 'a topic outside the swarmgrid/v1 scheme (bad level count, id, scope or kind)',
+  E_MSG_SIZE: 'a payload larger than its kind allows',
+  E_MSG_JSON: 'a payload that is not UTF-8 JSON holding an object',
+  E_MSG_CANONICAL: 'a payload whose bytes are not the canonical encoding of its envelope',
+  E_MSG_VERSION: 'an envelope whose v is not 1',
+  E_MSG_KIND: 'an unknown message kind, or one that does not belong on its topic',
+  E_MSG_FIELD: 'a missing, unknown, mistyped or out-of-range field (the message names its path)',
+  E_MSG_TOPIC: 'a body that contradicts its topic (e.g. body.node differs from the topic node)',
+  E_REPLAY: 'a seq not strictly greater than the last one accepted from this signer',
   // --- coupling node: interlock, SOC, HEMTS, contracts (firmware/coupling) ---
   // --- meter node (firmware/meter) ---
   // --- ledger (hub/ledger) ---
