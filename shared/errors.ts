@@ -27,6 +27,20 @@ export const ErrorCodes = {
   E_MSG_TOPIC: 'a body that contradicts its topic (e.g. body.node differs from the topic node)',
   E_REPLAY: 'a seq not strictly greater than the last one accepted from this signer',
   // --- coupling node: interlock, SOC, HEMTS, contracts (firmware/coupling) ---
+  E_RELAY_READBACK: 'a relay contact read back differently from the commanded state after the settle time (both relays forced open, latched)',
+  E_RELAY_LATCHED: 'a relay command refused because a relay fault is latched until cleared',
+  E_RELAY_CONFIG: 'an interlock configuration out of range (dead time < 100 ms, negative settle time)',
+  E_SOC_CONFIG: 'a SOC estimator configuration out of range (battery size, efficiencies, gap bound)',
+  E_HEMTS_SETTING: 'a HEMTS setting that is missing, not an integer, out of range or inconsistent',
+  E_WINDOW_SHAPE: 'a delivery window with a missing or malformed field',
+  E_WINDOW_ROLE: 'a delivery window that names no role (seller or buyer) for this node',
+  E_WINDOW_ENDED: 'a delivery window whose end is already past',
+  E_WINDOW_REPLAY: 'a delivery window whose seq is not above the highest seq already accepted',
+  E_WINDOW_QUEUE: 'too many delivery windows pending',
+  E_VED_STALE: 'no valid VE.Direct block for longer than the staleness bound (house put in autonomous mode)',
+  E_REVERSE_CURRENT: 'the meter saw current flowing the wrong way through the coupling (house put in autonomous mode)',
+  E_CONTRACT_INVALID: 'a contract that failed verification (house put in autonomous mode)',
+  E_BROKER_LOST: 'the broker was unreachable beyond the current delivery window end (house put in autonomous mode)',
   // --- meter node (firmware/meter) ---
   // --- ledger (hub/ledger) ---
   // --- market: matching (hub/market) ---
