@@ -42,6 +42,18 @@ export const ErrorCodes = {
   E_CONTRACT_INVALID: 'a contract that failed verification (house put in autonomous mode)',
   E_BROKER_LOST: 'the broker was unreachable beyond the current delivery window end (house put in autonomous mode)',
   // --- meter node (firmware/meter) ---
+  E_SENSOR_ABSENT: 'no device answers at the meter sensor I2C address',
+  E_SENSOR_ID: 'the device at the sensor address is not an INA226-class monitor (manufacturer or die id)',
+  E_SENSOR_CONFIG: 'sensor calibration out of range (shunt, max current) or it did not read back',
+  E_SENSOR_IO: 'an I2C transfer with the meter sensor failed',
+  E_METER_CONFIG: 'a meter option out of range',
+  E_METER_SAMPLE: 'a meter sample that is not integers within the sensor range',
+  E_METER_GAP: 'samples further apart than the integration bound: the interval was not integrated',
+  E_METER_CLOCK: 'sample time went backwards or jumped: the interval was not integrated',
+  E_REVERSE_CURRENT: 'current flowed bus to house in Prosumer mode beyond threshold and debounce (diode fault)',
+  E_METER_CONTRACT: 'a contract window the meter cannot track (bad id or endMs <= beginMs)',
+  E_METER_STORE: 'a persisted meter record failed its checks, or the store refused a write',
+  E_METER_QUEUE_DROP: 'the report queue was full: a periodic report was dropped',
   // --- ledger (hub/ledger) ---
   // --- market: matching (hub/market) ---
 } as const;
