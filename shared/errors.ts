@@ -55,6 +55,15 @@ export const ErrorCodes = {
   E_METER_STORE: 'a persisted meter record failed its checks, or the store refused a write',
   E_METER_QUEUE_DROP: 'the report queue was full: a periodic report was dropped',
   // --- ledger (hub/ledger) ---
+  // --- hub: broker, API (hub/broker, hub/api) ---
+  E_BROKER_AUTH: 'an MQTT client with unknown credentials',
+  E_BROKER_ACL: 'an MQTT publish or subscription outside the client\'s topics',
+  E_API_NOT_FOUND: 'no such API route or resource',
+  E_API_METHOD: 'the route exists but not for this HTTP method',
+  E_API_AUTH: 'a write without the admin token',
+  E_API_BODY_SIZE: 'a request body over the limit',
+  E_API_BODY_JSON: 'a request body that is not JSON',
+  E_API_INTERNAL: 'an unexpected hub error while serving a request',
   // --- market: matching (hub/market) ---
 } as const;
 
