@@ -38,7 +38,6 @@ export const ErrorCodes = {
   E_WINDOW_REPLAY: 'a delivery window whose seq is not above the highest seq already accepted',
   E_WINDOW_QUEUE: 'too many delivery windows pending',
   E_VED_STALE: 'no valid VE.Direct block for longer than the staleness bound (house put in autonomous mode)',
-  E_REVERSE_CURRENT: 'the meter saw current flowing the wrong way through the coupling (house put in autonomous mode)',
   E_CONTRACT_INVALID: 'a contract that failed verification (house put in autonomous mode)',
   E_BROKER_LOST: 'the broker was unreachable beyond the current delivery window end (house put in autonomous mode)',
   // --- meter node (firmware/meter) ---
