@@ -64,6 +64,18 @@ export const ErrorCodes = {
   E_API_BODY_JSON: 'a request body that is not JSON',
   E_API_INTERNAL: 'an unexpected hub error while serving a request',
   // --- market: matching (hub/market) ---
+  E_MARKET_RULES: 'market rules that are not valid (price band, grid limits, payment mode)',
+  E_MARKET_INPUT: 'a market input of unknown kind or without an integer atMs',
+  E_MARKET_ORDER: 'a malformed order (ids, side, energy, power)',
+  E_MARKET_PRICE_BAND: 'a limit price outside the market rules\' price band',
+  E_MARKET_WINDOW: 'an order window that is empty or longer than the rules allow',
+  E_MARKET_EXPIRED: 'an order whose window has already ended',
+  E_MARKET_DUPLICATE: 'an order id the market has already seen',
+  E_MARKET_OVER_DECLARED: 'an offer beyond the energy or power its node declared',
+  E_MARKET_DECLARATION: 'a malformed capacity declaration',
+  E_MARKET_UNKNOWN_ORDER: 'a cancel for an order that is not on the book',
+  E_MARKET_NOT_OWNER: 'a cancel from a node that does not own the order',
+  E_MARKET_UNKNOWN_TRADE: 'a settlement for a trade that is not open',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;
