@@ -1,0 +1,22 @@
+/** swarmgrid wire protocol: topics, access rules, message codecs, signers, replay guard. */
+export * from './ids';
+export * from './topics';
+export * from './acl';
+export * from './kinds';
+export * from './codec';
+export * from './signer';
+export * from './replay';
+export type { KindSpec } from './spec';
+export type { TelemetryBody, Mode } from './kinds/telemetry';
+export type { OrderBody } from './kinds/order';
+export type { CancelBody } from './kinds/cancel';
+export type { ContractBody, Circuit } from './kinds/contract';
+export type { ContractAckBody } from './kinds/contract-ack';
+export type { MeterReportBody, MeterContractPart } from './kinds/meter-report';
+export type { FaultBody } from './kinds/fault';
+export type { TimeBody } from './kinds/time';
+export type { PresenceBody } from './kinds/presence';
+export { HUB_NODE } from './kinds/presence';
+export type { ErrorBody } from './kinds/error';
+export type { AckBody } from './kinds/ack';
+export type { BookBody, BookEntry } from './kinds/book';
