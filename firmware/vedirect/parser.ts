@@ -1,0 +1,318 @@
+/**
+ * Streaming VE.Direct parser: text blocks and HEX frames from one serial
+ * stream (19 200 baud 8N1), fed in chunks of any size. Pure: no IO, no
+ * clock, fixed buffers allocated once; nothing is allocated per byte or per
+ * block in steady state (blocks and frames are handed out as views).
+ *
+ * Text mode (VE.Direct Protocol 3.33, "Text-Mode", "Message format"): a
+ * block is a run of fields `CR LF <label> TAB <value>`; its last field is
+ * `Checksum`, whose value is ONE byte of any value (it "will not necessarily
+ * be a printable ASCII character") chosen so that the modulo-256 sum of all
+ * bytes of the block is 0 ("Data integrity"). Nothing follows that byte: the
+ * next block's CR LF, or a HEX frame, comes right after it.
+ *
+ * HEX frames (VE.Direct Protocol 3.33, "HEX-mode": "some products will send
+ * asynchronous HEX messages, starting with ':A' and ending with a newline
+ * '\n', on their own initiative") arrive between blocks and, from older
+ * firmware, inside a block, even inside a field. A ':' anywhere except in
+ * the checksum byte starts one; its bytes are not part of the text
+ * checksum; after its LF the text block resumes where it was.
+ *
+ * Robustness rules (beyond the spec, from what users of other parsers ran
+ * into: a ':' checksum byte taken for a HEX start, async HEX right after the
+ * checksum byte, bit errors, UART overruns that merge two blocks, boot
+ * garbage):
+ * - a block is emitted only after its checksum byte makes the sum 0, all its
+ *   labels and values are printable ASCII, no label repeats (a repeated label
+ *   means two blocks merged) and no cap was exceeded;
+ * - a block is "anchored" when it starts right after the previous block's
+ *   checksum byte (HEX frames in between are fine). After noise, a malformed
+ *   field or a cap overflow the parser hunts for the next CR; a block found
+ *   that way may be the tail of a block whose start was lost, so it is emitted
+ *   only if it starts with the "PID" field (the first field every product
+ *   sends); otherwise it only re-synchronises the parser;
+ * - a HEX frame ends at LF; any other non-hex-digit byte ends it as invalid
+ *   and is then handled as if the frame had not been there (so a CR that
+ *   follows a truncated frame still starts the next block).
+ */
+import { TextBlock } from './block';
+import { HexFrame, nibble } from './hex';
+
+/** Caps that bound memory. Exceeding one drops the block or frame and counts an overflow. */
+export interface VeDirectLimits {
+  /** Longest label in bytes (spec labels are ≤ 8). Default 16. */
+  maxLabel?: number;
+  /** Longest value in bytes (spec values are ≤ 32). Default 40. */
+  maxValue?: number;
+  /** Most fields in one block, without Checksum (spec: ≤ 22). Default 32. */
+  maxFields?: number;
+  /** Most characters between ':' and LF in a HEX frame. Default 128. */
+  maxHex?: number;
+}
+
+/** Receives what the parser found. Views are valid only during the call. */
+export interface VeDirectHandler {
+  block?(block: TextBlock): void;
+  /** Every ended HEX frame, valid or not (`frame.valid`); overflowing frames are not reported. */
+  hex?(frame: HexFrame): void;
+}
+
+/** Counters, updated in place (read them any time; never reset by the parser). */
+export interface VeDirectCounters {
+  /** Text blocks emitted. */
+  blocks: number;
+  /** Blocks read up to their checksum byte whose byte sum was not 0 mod 256. */
+  checksumErrors: number;
+  /** Blocks dropped for another reason: malformed field, repeated label, overflow, or a tail found while hunting. */
+  dropped: number;
+  /** Times the parser lost its place and hunted for the next block. */
+  resyncs: number;
+  /** Bytes skipped while hunting (noise, boot garbage, rest of a dropped block). */
+  skippedBytes: number;
+  /** HEX frames whose check byte matched. */
+  hexValid: number;
+  /** HEX frames that were malformed, cut short or failed their check. */
+  hexInvalid: number;
+  /** Caps exceeded (label, value, fields per block, HEX length). */
+  overflows: number;
+  /** A block or HEX frame still open when the stream ended ({@link VeDirectParser.end}). */
+  truncated: number;
+}
+
+const CR = 0x0d;
+const LF = 0x0a;
+const TAB = 0x09;
+const COLON = 0x3a;
+
+// Parser states (numbers, so the hot loop compares small integers).
+const HUNT = 0; // lost: skip to the next CR; a block found from here is not anchored
+const IDLE = 1; // between blocks, anchored: the next byte should be CR (or ':')
+const NEED_LF = 2; // after CR
+const LABEL = 3;
+const VALUE = 4;
+const CHECKSUM = 5; // the next byte is the checksum byte, whatever it is
+
+const CHECKSUM_LABEL = 'Checksum';
+
+export class VeDirectParser {
+  readonly counters: VeDirectCounters = {
+    blocks: 0,
+    checksumErrors: 0,
+    dropped: 0,
+    resyncs: 0,
+    skippedBytes: 0,
+    hexValid: 0,
+    hexInvalid: 0,
+    overflows: 0,
+    truncated: 0,
+  };
+
+  private readonly maxLabel: number;
+  private readonly maxValue: number;
+  private readonly maxFields: number;
+  private readonly maxHex: number;
+  private readonly arena: Uint8Array;
+  private readonly view: TextBlock;
+  private readonly hex: HexFrame;
+  private readonly handler: VeDirectHandler;
+
+  private state = HUNT;
+  private sum = 0;
+  private pos = 0;
+  private fieldStart = 0;
+  private anchored = false;
+  private inHex = false;
+  private hexOverflow = false;
+
+  constructor(handler: VeDirectHandler, limits: VeDirectLimits = {}) {
+    this.handler = handler;
+    this.maxLabel = limits.maxLabel ?? 16;
+    this.maxValue = limits.maxValue ?? 40;
+    this.maxFields = limits.maxFields ?? 32;
+    this.maxHex = limits.maxHex ?? 128;
+    // Room for every field at its caps plus the Checksum label.
+    this.arena = new Uint8Array(this.maxFields * (this.maxLabel + this.maxValue) + this.maxLabel);
+    this.view = new TextBlock(this.arena, new Uint16Array(this.maxFields), new Uint16Array(this.maxFields), new Uint16Array(this.maxFields));
+    this.hex = new HexFrame(this.maxHex);
+  }
+
+  /** Feed bytes `chunk[start, end)`. Handlers run synchronously, in stream order. */
+  push(chunk: Uint8Array, start = 0, end = chunk.length): void {
+    for (let i = start; i < end; i++) this.byte(chunk[i]!);
+  }
+
+  /**
+   * The stream ended (or went silent long enough that nothing open can still
+   * complete): an open block or HEX frame is dropped and counted as
+   * truncated; the next byte is treated as the start of a new stream.
+   */
+  end(): void {
+    if (this.inHex || this.state >= NEED_LF) this.counters.truncated++;
+    this.inHex = false;
+    this.state = HUNT;
+  }
+
+  /** Whether the parser is between blocks, in step with the stream. */
+  get synchronised(): boolean {
+    return this.state === IDLE && !this.inHex;
+  }
+
+  private byte(b: number): void {
+    if (this.inHex) {
+      this.hexByte(b);
+      return;
+    }
+    // A ':' is a HEX start everywhere except as the checksum byte.
+    if (b === COLON && this.state !== CHECKSUM) {
+      this.inHex = true;
+      this.hexOverflow = false;
+      this.hex.reset();
+      return;
+    }
+    this.text(b);
+  }
+
+  private hexByte(b: number): void {
+    const hex = this.hex;
+    if (nibble(b) >= 0) {
+      if (hex.length < this.maxHex) hex.chars[hex.length++] = b;
+      else this.hexOverflow = true;
+      return;
+    }
+    this.inHex = false;
+    if (this.hexOverflow) {
+      this.counters.overflows++;
+    } else {
+      if (hex.finish(b === LF)) this.counters.hexValid++;
+      else this.counters.hexInvalid++;
+      this.handler.hex?.(hex);
+    }
+    // A byte other than LF was not part of the frame: handle it as if the
+    // frame had not been there (it may be the CR of the next field or block).
+    if (b !== LF) this.byte(b);
+  }
+
+  private text(b: number): void {
+    switch (this.state) {
+      case HUNT:
+        this.hunt(b);
+        return;
+      case IDLE:
+        if (b === CR) this.begin(true);
+        else {
+          this.counters.resyncs++;
+          this.counters.skippedBytes++;
+          this.state = HUNT;
+        }
+        return;
+      case NEED_LF:
+        if (b !== LF) return this.malformed(b);
+        this.sum += b;
+        this.fieldStart = this.pos;
+        this.state = LABEL;
+        return;
+      case LABEL:
+        if (b === TAB) {
+          this.sum += b;
+          this.endLabel();
+          return;
+        }
+        if (b <= 0x20 || b >= 0x7f) return this.malformed(b);
+        if (this.pos - this.fieldStart >= this.maxLabel) return this.overflow(b);
+        this.arena[this.pos++] = b;
+        this.sum += b;
+        return;
+      case VALUE:
+        if (b === CR) {
+          this.sum += b;
+          this.view.valueEnd[this.view.count++] = this.pos;
+          this.state = NEED_LF;
+          return;
+        }
+        if (b < 0x20 || b >= 0x7f) return this.malformed(b);
+        if (this.pos - this.view.labelEnd[this.view.count]! >= this.maxValue) return this.overflow(b);
+        this.arena[this.pos++] = b;
+        this.sum += b;
+        return;
+      default: // CHECKSUM: any byte at all
+        this.sum += b;
+        this.endBlock();
+    }
+  }
+
+  private hunt(b: number): void {
+    if (b === CR) this.begin(false);
+    else this.counters.skippedBytes++;
+  }
+
+  private begin(anchored: boolean): void {
+    this.anchored = anchored;
+    this.sum = CR;
+    this.pos = 0;
+    this.view.count = 0;
+    this.state = NEED_LF;
+  }
+
+  private endLabel(): void {
+    const start = this.fieldStart;
+    const end = this.pos;
+    if (end === start) return this.malformed(-1);
+    const arena = this.arena;
+    if (end - start === CHECKSUM_LABEL.length && sameBytes(arena, start, CHECKSUM_LABEL)) {
+      this.pos = start;
+      this.state = CHECKSUM;
+      return;
+    }
+    const v = this.view;
+    if (v.count >= this.maxFields) return this.overflow(-1);
+    // A label seen twice in one block: two blocks ran together (lost bytes).
+    for (let j = 0; j < v.count; j++) {
+      if (equalRanges(arena, v.labelStart[j]!, v.labelEnd[j]!, start, end)) return this.malformed(-1);
+    }
+    v.labelStart[v.count] = start;
+    v.labelEnd[v.count] = end;
+    this.state = VALUE;
+  }
+
+  private endBlock(): void {
+    const c = this.counters;
+    const v = this.view;
+    this.state = IDLE; // the next block starts right after the checksum byte
+    if (!this.anchored && !(v.count > 0 && v.labelIs(0, 'PID'))) {
+      // Found while hunting and not starting with PID: maybe the tail of a
+      // block whose beginning was lost; it only puts us back in step.
+      c.dropped++;
+      return;
+    }
+    if ((this.sum & 0xff) !== 0) {
+      c.checksumErrors++;
+      return;
+    }
+    c.blocks++;
+    this.handler.block?.(v);
+  }
+
+  /** Drop the open block and hunt; `b` (if ≥ 0) is looked at again as a hunting byte. */
+  private malformed(b: number): void {
+    this.counters.dropped++;
+    this.counters.resyncs++;
+    this.state = HUNT;
+    if (b >= 0) this.hunt(b);
+  }
+
+  private overflow(b: number): void {
+    this.counters.overflows++;
+    this.malformed(b);
+  }
+}
+
+function sameBytes(bytes: Uint8Array, start: number, text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (bytes[start + i] !== text.charCodeAt(i)) return false;
+  return true;
+}
+
+function equalRanges(bytes: Uint8Array, a: number, aEnd: number, b: number, bEnd: number): boolean {
+  if (aEnd - a !== bEnd - b) return false;
+  for (let i = 0; i < aEnd - a; i++) if (bytes[a + i] !== bytes[b + i]) return false;
+  return true;
+}
