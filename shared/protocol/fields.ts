@@ -29,10 +29,13 @@ export function object(v: unknown, path: string, required: readonly string[], op
 
 /** A safe integer in [min, max]. */
 export function int(o: Fields, key: string, path: string, min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER): number {
-  const v = o[key];
-  const p = `${path}.${key}`;
-  if (typeof v !== 'number' || !Number.isSafeInteger(v)) return bad(p, 'must be a safe integer');
-  if (v < min || v > max) return bad(p, `must be in [${min}, ${max}]`);
+  return intItem(o[key], `${path}.${key}`, min, max);
+}
+
+/** A safe integer list item in [min, max]. */
+export function intItem(v: unknown, path: string, min: number, max: number): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v)) return bad(path, 'must be a safe integer');
+  if (v < min || v > max) return bad(path, `must be in [${min}, ${max}]`);
   return v === 0 ? 0 : v;
 }
 

@@ -4,7 +4,7 @@
  * contract only if the hub's signature verifies and `seq` is above the
  * highest it has executed (persisted).
  */
-import { bad, id, int, ms, nodeId, object, ref } from '../fields';
+import { bad, id, int, intItem, ms, nodeId, object, ref } from '../fields';
 import { KIB, villageMisfit, type KindSpec } from '../spec';
 
 /** Shared bus (post-paid), or a star grid's dedicated circuit through switch i–j. */
@@ -39,8 +39,8 @@ function readCircuit(v: unknown, path: string): Circuit {
   const s = o.switch;
   if (!Array.isArray(s) || s.length !== 2) return bad(`${path}.switch`, 'must be [i, j]');
   const pair = s as unknown[];
-  const i = int({ 0: pair[0] }, '0', `${path}.switch`, 0, 65535);
-  const j = int({ 1: pair[1] }, '1', `${path}.switch`, 0, 65535);
+  const i = intItem(pair[0], `${path}.switch[0]`, 0, 65535);
+  const j = intItem(pair[1], `${path}.switch[1]`, 0, 65535);
   if (i === j) bad(`${path}.switch`, 'must join two different circuits');
   return { kind: 'star', switch: [i, j] };
 }
