@@ -1,0 +1,102 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { planTrade, type PlanRequest } from '../../../hub/market/constraints';
+import type { Trade, TradeCircuit } from '../../../hub/market/types';
+import { H } from './helpers';
+
+let seq = 0;
+const tr = (beginMs: number, endMs: number, maxPowerMW = 10_000, circuit: TradeCircuit = { kind: 'bus' }): Trade => {
+  seq++;
+  return {
+    id: `t-${seq}`, seq, buyOrderId: 'b', sellOrderId: 's', buyer: 'x', seller: 'y', energyMWh: 1, priceUnitsPerKWh: 1,
+    beginMs, endMs, maxPowerMW, circuit, reservedMilliUnits: 0, atMs: 0,
+  };
+};
+
+const req = (over: Partial<PlanRequest>): PlanRequest => ({
+  fromMs: 0, toMs: 4 * H, energyMWh: 100_000, powerMW: 50_000, nodeBusy: [], gridBusy: [],
+  grid: { kind: 'bus', busLimitMW: 1_000_000 }, minTradeMWh: 1, ...over,
+});
+
+const window = suite('planTrade: window');
+
+window('starts at the overlap start and lasts energy / power', () => {
+  assert.equal(planTrade(req({ fromMs: H })), { beginMs: H, endMs: 3 * H, energyMWh: 100_000, maxPowerMW: 50_000, circuit: { kind: 'bus' } });
+});
+
+window('a duration that is not whole milliseconds rounds up', () => {
+  const p = planTrade(req({ energyMWh: 1, powerMW: 7 }))!;
+  assert.is(p.endMs - p.beginMs, Math.ceil(3_600_000 / 7));
+});
+
+window('an overlap too short for the energy carries what fits at full power', () => {
+  assert.equal(planTrade(req({ toMs: H })), { beginMs: 0, endMs: H, energyMWh: 50_000, maxPowerMW: 50_000, circuit: { kind: 'bus' } });
+});
+
+window('nothing when the overlap is empty or cannot carry the minimum trade', () => {
+  assert.is(planTrade(req({ fromMs: H, toMs: H })), null);
+  assert.is(planTrade(req({ toMs: 71 })), null); // 50 000 mW × 71 ms = 0.986 mWh
+  assert.is(planTrade(req({ toMs: 72 }))?.energyMWh, 1); // exactly 1 mWh
+  assert.is(planTrade(req({ minTradeMWh: 60_000, toMs: H })), null);
+});
+
+const nodes = suite('planTrade: one contract per node');
+
+nodes('waits for a node\'s contract to end (earliest common start)', () => {
+  const p = planTrade(req({ nodeBusy: [tr(0, 2 * H)] }))!;
+  assert.equal([p.beginMs, p.endMs, p.energyMWh], [2 * H, 4 * H, 100_000]);
+});
+
+nodes('ends where a node\'s next contract begins', () => {
+  const p = planTrade(req({ nodeBusy: [tr(H, 2 * H)] }))!;
+  assert.equal([p.beginMs, p.endMs, p.energyMWh], [0, H, 50_000]);
+});
+
+nodes('skips a gap too small for the minimum trade', () => {
+  const p = planTrade(req({ minTradeMWh: 60_000, nodeBusy: [tr(H, 2 * H)] }))!;
+  assert.equal([p.beginMs, p.endMs, p.energyMWh], [2 * H, 4 * H, 100_000]);
+});
+
+nodes('finds no window when the nodes are busy throughout', () => {
+  assert.is(planTrade(req({ nodeBusy: [tr(0, 2 * H), tr(2 * H, 5 * H)] })), null);
+});
+
+const bus = suite('planTrade: bus limit');
+
+bus('power is capped by the bus headroom at the start', () => {
+  const p = planTrade(req({ grid: { kind: 'bus', busLimitMW: 100_000 }, gridBusy: [tr(0, 4 * H, 70_000)] }))!;
+  assert.equal([p.beginMs, p.endMs, p.energyMWh, p.maxPowerMW], [0, 12_000_000, 100_000, 30_000]);
+});
+
+bus('the window ends where the bus load would exceed the limit', () => {
+  const p = planTrade(req({ energyMWh: 150_000, grid: { kind: 'bus', busLimitMW: 100_000 }, gridBusy: [tr(2 * H, 3 * H, 80_000)] }))!;
+  assert.equal([p.beginMs, p.endMs, p.energyMWh, p.maxPowerMW], [0, 2 * H, 100_000, 50_000]);
+});
+
+bus('a full bus delays the start until load drops', () => {
+  const p = planTrade(req({ grid: { kind: 'bus', busLimitMW: 100_000 }, gridBusy: [tr(0, H, 60_000), tr(0, H, 40_000)] }))!;
+  assert.equal([p.beginMs, p.endMs, p.maxPowerMW], [H, 3 * H, 50_000]);
+});
+
+const star = suite('planTrade: star circuits');
+const grid = { kind: 'star' as const, circuits: 2, circuitLimitMW: 1_000_000 };
+
+star('takes the free circuit that stays free longest', () => {
+  const p = planTrade(req({ grid, gridBusy: [tr(0, 2 * H, 1, { kind: 'star', index: 0 }), tr(3 * H, 4 * H, 1, { kind: 'star', index: 1 })] }))!;
+  assert.equal([p.beginMs, p.endMs, p.circuit], [0, 2 * H, { kind: 'star', index: 1 }]);
+});
+
+star('lowest index on a tie', () => {
+  assert.equal(planTrade(req({ grid }))!.circuit, { kind: 'star', index: 0 });
+});
+
+star('waits when every circuit is taken', () => {
+  const busy = [tr(0, H, 1, { kind: 'star', index: 0 }), tr(0, 2 * H, 1, { kind: 'star', index: 1 })];
+  const p = planTrade(req({ grid, gridBusy: busy }))!;
+  assert.equal([p.beginMs, p.endMs, p.circuit], [H, 3 * H, { kind: 'star', index: 0 }]);
+});
+
+window.run();
+nodes.run();
+bus.run();
+star.run();
