@@ -23,8 +23,10 @@
  * checksum byte, bit errors, UART overruns that merge two blocks, boot
  * garbage):
  * - a block is emitted only after its checksum byte makes the sum 0, all its
- *   labels and values are printable ASCII, no label repeats (a repeated label
- *   means two blocks merged) and no cap was exceeded;
+ *   labels and values are printable ASCII and no cap was exceeded;
+ * - a label the open block already has, or "PID" after the first field, means
+ *   two blocks ran together (the first lost its end to an overrun): the first
+ *   is dropped and a new block is taken to start at that field's CR LF;
  * - a block is "anchored" when it starts right after the previous block's
  *   checksum byte (HEX frames in between are fine). After noise, a malformed
  *   field or a cap overflow the parser hunts for the next CR; a block found
@@ -118,6 +120,8 @@ export class VeDirectParser {
 
   private state = HUNT;
   private sum = 0;
+  /** Byte sum of the open block before the CR of its current field. */
+  private fieldSum = 0;
   private pos = 0;
   private fieldStart = 0;
   private anchored = false;
@@ -224,6 +228,7 @@ export class VeDirectParser {
         return;
       case VALUE:
         if (b === CR) {
+          this.fieldSum = this.sum;
           this.sum += b;
           this.view.valueEnd[this.view.count++] = this.pos;
           this.state = NEED_LF;
@@ -248,6 +253,7 @@ export class VeDirectParser {
   private begin(anchored: boolean): void {
     this.anchored = anchored;
     this.sum = CR;
+    this.fieldSum = 0;
     this.pos = 0;
     this.view.count = 0;
     this.state = NEED_LF;
@@ -264,14 +270,42 @@ export class VeDirectParser {
       return;
     }
     const v = this.view;
-    if (v.count >= this.maxFields) return this.overflow(-1);
-    // A label seen twice in one block: two blocks ran together (lost bytes).
-    for (let j = 0; j < v.count; j++) {
-      if (equalRanges(arena, v.labelStart[j]!, v.labelEnd[j]!, start, end)) return this.malformed(-1);
+    if (v.count > 0 && this.startsAnotherBlock(start, end)) {
+      // Two blocks ran together (the first lost its end): drop the first and
+      // start a new, unanchored block at this field's CR, as if hunting had
+      // found it there; its sum is what came since that CR.
+      this.counters.dropped++;
+      this.counters.resyncs++;
+      arena.copyWithin(0, start, end);
+      this.pos = end - start;
+      this.sum -= this.fieldSum;
+      this.fieldSum = 0;
+      this.anchored = false;
+      v.count = 0;
+      v.labelStart[0] = 0;
+      v.labelEnd[0] = this.pos;
+      this.state = VALUE;
+      return;
     }
+    if (v.count >= this.maxFields) return this.overflow(-1);
     v.labelStart[v.count] = start;
     v.labelEnd[v.count] = end;
     this.state = VALUE;
+  }
+
+  /**
+   * A label that cannot belong to the open block: "PID" (always a block's
+   * first field) or a label the block already has (labels are unique in a
+   * block).
+   */
+  private startsAnotherBlock(start: number, end: number): boolean {
+    const arena = this.arena;
+    const v = this.view;
+    if (end - start === 3 && sameBytes(arena, start, 'PID')) return true;
+    for (let j = 0; j < v.count; j++) {
+      if (equalRanges(arena, v.labelStart[j]!, v.labelEnd[j]!, start, end)) return true;
+    }
+    return false;
   }
 
   private endBlock(): void {
