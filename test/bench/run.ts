@@ -5,6 +5,7 @@
  */
 const benches: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   signing: () => import('./signing'),
+  protocol: () => import('./protocol'),
 };
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
