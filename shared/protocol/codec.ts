@@ -24,7 +24,7 @@ function specOf(kind: Kind): KindSpec<Bodies[Kind]> {
 }
 
 /** Decode a payload received on `topic`: parse, validate, and check the body against the topic. */
-export function decode(topic: string, payload: Uint8Array): Message {
+export function decode(topic: string, payload: Uint8Array | ArrayBuffer): Message {
   const t = parseTopic(topic);
   const msg = decodeEnvelope(payload, kindOnTopic(t));
   const why = specOf(msg.kind).misfit(t, msg.body);
@@ -32,8 +32,12 @@ export function decode(topic: string, payload: Uint8Array): Message {
   return msg;
 }
 
-/** Decode a payload without a topic (e.g. a ledger entry); `expected` pins the kind. */
-export function decodeEnvelope(payload: Uint8Array, expected?: Kind): Message {
+/**
+ * Decode a payload without a topic (e.g. a ledger entry); `expected` pins the
+ * kind. Accepts an ArrayBuffer too (what Moddable's MQTT client delivers).
+ */
+export function decodeEnvelope(data: Uint8Array | ArrayBuffer, expected?: Kind): Message {
+  const payload = data instanceof ArrayBuffer ? new Uint8Array(data) : data;
   if (!(payload instanceof Uint8Array)) return fail('E_MSG_JSON', 'payload is not bytes');
   const limit = expected ? SPECS[expected].maxBytes : MAX_PAYLOAD_BYTES;
   if (payload.length > limit) fail('E_MSG_SIZE', `${payload.length} bytes, limit ${limit}`);

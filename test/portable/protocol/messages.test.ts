@@ -109,6 +109,12 @@ env('every kind declares a payload limit between 1 KiB and 16 KiB', () => {
   assert.is(SPECS['meter-report'].maxBytes, 4096);
 });
 
+env('an ArrayBuffer payload decodes like its bytes', () => {
+  const bytes = fromHex(offerV.payloadHex);
+  const buf = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer;
+  assert.equal(decode(offerV.topic, buf), decode(offerV.topic, bytes));
+});
+
 env('non-byte payloads are E_MSG_JSON', () => {
   assert.is(thrown(() => decodeEnvelope('{}' as unknown as Uint8Array))?.code, 'E_MSG_JSON');
 });
