@@ -1,0 +1,48 @@
+/**
+ * A Preference store that can fail: `failNext('refuse')` throws without
+ * writing; `failNext('torn')` stores a truncated, bit-flipped value and then
+ * throws (a power cut in the middle of a flash write). Used to prove that
+ * checkpoints and the report queue survive crashes mid-write.
+ */
+import { MemoryStore, type PreferenceStore } from '../../../firmware/meter/record';
+
+export type Failure = 'refuse' | 'torn';
+
+export class FaultyStore implements PreferenceStore {
+  readonly inner = new MemoryStore();
+  #fail: { mode: Failure; afterSets: number } | null = null;
+
+  /** Make the set call after `afterSets` successful ones fail. */
+  failNext(mode: Failure, afterSets = 0): void {
+    this.#fail = { mode, afterSets };
+  }
+
+  get(domain: string, key: string): string | boolean | number | ArrayBuffer | undefined {
+    return this.inner.get(domain, key);
+  }
+
+  set(domain: string, key: string, value: string | boolean | number | ArrayBuffer): void {
+    const f = this.#fail;
+    if (f) {
+      if (f.afterSets > 0) f.afterSets--;
+      else {
+        this.#fail = null;
+        if (f.mode === 'torn' && value instanceof ArrayBuffer) {
+          const half = new Uint8Array(value.slice(0, Math.max(1, value.byteLength >> 1)));
+          half[0] = half[0]! ^ 0x5a;
+          this.inner.set(domain, key, half.buffer);
+        }
+        throw new Error(`simulated ${f.mode} write of ${key}`);
+      }
+    }
+    this.inner.set(domain, key, value);
+  }
+
+  delete(domain: string, key: string): void {
+    this.inner.delete(domain, key);
+  }
+
+  keys(domain: string): string[] {
+    return this.inner.keys(domain);
+  }
+}
