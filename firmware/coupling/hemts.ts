@@ -1,0 +1,318 @@
+/**
+ * HEMTS — the home energy management and trading system's decisions
+ * (paper Fig. 7–8), as a pure function of (settings, state, inputs).
+ *
+ * Modes: Autonomous (RL1, RL2 open), Prosumer (sells through RL1), Consumer
+ * (buys through RL2). Here the mode is the trading intent; the relays are
+ * closed only by the delivery-window executor during a signed window.
+ *
+ * Two selectable strategies, both working on the current clock-hour slot
+ * [now, next hour) and posting at most one order per slot:
+ *
+ * - 'paper' (Fig. 7–8): offer when SOC ≥ SOC_p (SOC_pmin while Prosumer) and
+ *   the hour has PV surplus: min(surplus, E_sh) with E_sh = SOC·E_tbat − E_td
+ *   (eq. 4, E_tbat eq. 1, E_td from now to midnight eq. 3), posted when over
+ *   O_th. Request when SOC ≤ SOC_c (SOC_cmax while Consumer): E_rq = the
+ *   hour's secondary load the house cannot cover from its own PV, posted
+ *   when over R_th. Prosumer → Autonomous below SOC_pmin, Consumer →
+ *   Autonomous above SOC_cmax (open orders are cancelled).
+ *
+ * - 'forecast' (ours): the node simulates its own day from now (battery,
+ *   eq. 3 load schedule, expected PV per hour) and
+ *   * offers, in every hour that has a direct PV surplus, as much of that
+ *     surplus as the battery would otherwise WASTE later today (forecast
+ *     overflow once it is full, less a safety margin) — early, while SOC is
+ *     still low, instead of waiting for SOC_p. Exporting surplus that would
+ *     have gone into the battery only delays filling it, so the battery does
+ *     no extra discharge and ends the day where it would have standalone; a
+ *     cap keeps the lowered trajectory above its own standalone minimum.
+ *   * requests, in every hour where it would otherwise discharge its battery
+ *     for secondary loads, that discharge — capped so the saved battery
+ *     energy never makes it overflow later (energy it could not use).
+ *   Both keep each battery to the cycles it would do anyway or fewer.
+ */
+import { batteryEnergyMWh } from './soc';
+import { demandBetween, hourlyDemand, HOUR_MS, type Demand } from './schedule';
+import type { HemtsSettings } from './settings';
+
+export type Mode = 'autonomous' | 'prosumer' | 'consumer';
+
+/** An order this node has posted and that has not yet expired. */
+export interface OpenOrder {
+  id: string;
+  kind: 'offer' | 'request';
+  energyMWh: number;
+  fromMs: number;
+  toMs: number;
+}
+
+export interface HemtsState {
+  mode: Mode;
+  orders: OpenOrder[];
+  /** Next order number (ids `<node>-o-<n>` / `<node>-r-<n>`). */
+  nextOrderNo: number;
+}
+
+export const INITIAL_STATE: HemtsState = { mode: 'autonomous', orders: [], nextOrderNo: 1 };
+
+export interface HemtsInputs {
+  node: string;
+  nowMs: number;
+  /** Local midnight that starts today (the node glue owns time zones). */
+  dayStartMs: number;
+  /** SOC to act on (SocEstimator.socPermille). */
+  socPermille: number;
+  /** Expected PV at the array per clock hour today, mWh (24 values). */
+  pvForecastMWh: readonly number[];
+  /** The window executor's current role, if a window is running. */
+  activeRole: 'seller' | 'buyer' | null;
+}
+
+export interface OrderDecision {
+  kind: 'offer' | 'request';
+  id: string;
+  energyMWh: number;
+  priceUnitsPerKWh: number;
+  fromMs: number;
+  toMs: number;
+  maxPowerMW: number;
+  socPermille: number;
+}
+
+export type Decision = OrderDecision | { kind: 'cancel'; orderId: string } | { kind: 'mode'; mode: Mode; from: Mode };
+
+export interface HemtsResult {
+  state: HemtsState;
+  decisions: Decision[];
+}
+
+/**
+ * SOC limits for trading and for running a delivery window. Paper strategy:
+ * a seller stops below SOC_pmin, a buyer above SOC_cmax (Fig. 7–8). The
+ * forecast strategy trades far from those triggers on purpose (it protects
+ * the battery through its own forecast), so only the battery floor and a
+ * full battery limit it.
+ */
+export function deliveryLimits(s: HemtsSettings): { sellerMinPermille: number; buyerMaxPermille: number } {
+  if (s.strategy === 'paper') return { sellerMinPermille: s.socPminPermille, buyerMaxPermille: s.socCmaxPermille };
+  return { sellerMinPermille: s.minSocPermille, buyerMaxPermille: 1000 };
+}
+
+/** eq. 4: E_sh = SOC·E_tbat − E_td (may be negative), mWh. */
+export function energyShareable(socPermille: number, capacityMWh: number, demandRemainingMWh: number): number {
+  return Math.floor((socPermille * capacityMWh) / 1000) - demandRemainingMWh;
+}
+
+/** A standalone forecast of the rest of today, hour by hour (index = clock hour). */
+export interface DayForecast {
+  /** Current slot (clock hour), its end, and the time left in it. */
+  hour: number;
+  slotEndMs: number;
+  leftMs: number;
+  capacityMWh: number;
+  /** Battery floor (minSoc · E_tbat), mWh. */
+  floorMWh: number;
+  /** Useful PV (after η_SHSD) per hour; the current hour pro-rated to what is left of it. */
+  usefulMWh: number[];
+  /** Load per hour (eq. 3), current hour pro-rated by the schedule itself. */
+  loadMWh: number[];
+  secondaryMWh: number[];
+  /** Stored energy at the start of hour k (k = hour..24; [24] = midnight). */
+  storedMWh: number[];
+  /** Useful PV the full battery could not take, per hour. */
+  wasteMWh: number[];
+  /** Load the battery could not carry (floor reached), per hour. */
+  unservedMWh: number[];
+}
+
+/** Simulate today from now with no exchange (the "standalone" forecast). */
+export function forecastDay(s: HemtsSettings, socPermille: number, nowMs: number, dayStartMs: number, pvForecastMWh: readonly number[]): DayForecast {
+  const capacityMWh = batteryEnergyMWh(s.batteryVoltageMV, s.capacityMAh);
+  const floorMWh = Math.floor((capacityMWh * s.minSocPermille) / 1000);
+  let into = nowMs - dayStartMs;
+  if (into < 0) into = 0;
+  if (into > 24 * HOUR_MS - 1) into = 24 * HOUR_MS - 1;
+  const hour = Math.floor(into / HOUR_MS);
+  const slotEndMs = dayStartMs + (hour + 1) * HOUR_MS;
+  const left = (hour + 1) * HOUR_MS - into; // ms left in the current hour
+  const hd = hourlyDemand(s.appliances);
+  const z = () => new Array<number>(25).fill(0);
+  const f: DayForecast = { hour, slotEndMs, leftMs: left, capacityMWh, floorMWh, usefulMWh: z(), loadMWh: z(), secondaryMWh: z(), storedMWh: z(), wasteMWh: z(), unservedMWh: z() };
+  let stored = Math.floor((socPermille * capacityMWh) / 1000);
+  for (let h = hour; h < 24; h++) {
+    let pv = pvForecastMWh[h] ?? 0;
+    let d: Demand = { primaryMWh: hd.primaryMWh[h] as number, secondaryMWh: hd.secondaryMWh[h] as number };
+    if (h === hour && left < HOUR_MS) {
+      pv = Math.floor((pv * left) / HOUR_MS);
+      d = demandBetween(s.appliances, Math.floor(into / 60_000), (hour + 1) * 60);
+    }
+    const useful = Math.floor((pv * s.shsDirectPermille) / 1000);
+    const load = d.primaryMWh + d.secondaryMWh;
+    f.usefulMWh[h] = useful;
+    f.loadMWh[h] = load;
+    f.secondaryMWh[h] = d.secondaryMWh;
+    f.storedMWh[h] = stored;
+    const net = useful - load;
+    if (net >= 0) {
+      stored += Math.floor((net * s.chargePermille) / 1000);
+      if (stored > capacityMWh) {
+        f.wasteMWh[h] = Math.floor(((stored - capacityMWh) * 1000) / s.chargePermille);
+        stored = capacityMWh;
+      }
+    } else {
+      const draw = Math.ceil((-net * 1000) / s.dischargePermille);
+      if (stored - draw < floorMWh) {
+        f.unservedMWh[h] = Math.floor(((draw - (stored - floorMWh)) * s.dischargePermille) / 1000);
+        stored = floorMWh < stored ? floorMWh : stored;
+      } else stored -= draw;
+    }
+  }
+  f.storedMWh[24] = stored;
+  return f;
+}
+
+/**
+ * Forecast strategy, seller side: how much may leave in this hour without
+ * lowering the end-of-day state, because the battery would otherwise waste
+ * that much PV later today.
+ *
+ * Accounting in battery energy: exporting lowers the stored energy by a
+ * "deficit" D that later overflow (waste·η_c) absorbs; D must never exceed
+ * what the remaining waste can absorb, nor push the lowered trajectory below
+ * the day's standalone minimum before it is absorbed.
+ * - In an hour with direct PV surplus only that surplus leaves (the battery
+ *   just charges less: no extra discharge, no extra cycle).
+ * - In an hour the battery is discharging anyway (net < 0, before the fill),
+ *   the export may come from the battery: it lengthens a discharge run that
+ *   exists anyway, so it adds no cycle either.
+ */
+export function forecastOfferMWh(s: HemtsSettings, f: DayForecast): number {
+  const h = f.hour;
+  const net = (f.usefulMWh[h] as number) - (f.loadMWh[h] as number);
+  let wasteBat = 0;
+  let lastWaste = -1;
+  for (let k = h; k < 24; k++) {
+    if ((f.wasteMWh[k] as number) > 0) {
+      wasteBat += Math.floor(((f.wasteMWh[k] as number) * s.chargePermille) / 1000);
+      lastWaste = k;
+    }
+  }
+  if (lastWaste < 0) return 0;
+  let dayMin = f.storedMWh[24] as number;
+  for (let k = h; k < 24; k++) if ((f.storedMWh[k] as number) < dayMin) dayMin = f.storedMWh[k] as number;
+  let room = Number.MAX_SAFE_INTEGER;
+  for (let k = h + 1; k <= lastWaste; k++) {
+    const r = (f.storedMWh[k] as number) - dayMin;
+    if (r < room) room = r;
+  }
+  const budgetBat = Math.min(Math.floor((wasteBat * (1000 - s.forecastMarginPermille)) / 1000), room);
+  if (budgetBat <= 0) return 0;
+  if (net > 0) return Math.min(net, Math.floor((budgetBat * 1000) / s.chargePermille));
+  if (net < 0 && lastWaste > h) {
+    // From the battery: D grows by x/η_d per x sent.
+    const byPower = Math.floor((s.maxPowerMW * f.leftMs) / HOUR_MS);
+    return Math.min(byPower, Math.floor((budgetBat * s.dischargePermille) / 1000));
+  }
+  return 0;
+}
+
+/**
+ * Forecast strategy, buyer side: this hour's secondary load the battery
+ * would otherwise carry, capped so the saved energy is still usable later.
+ */
+export function forecastRequestMWh(s: HemtsSettings, f: DayForecast): number {
+  const h = f.hour;
+  const deficit = (f.loadMWh[h] as number) - (f.usefulMWh[h] as number);
+  if (deficit <= 0) return 0;
+  const need = Math.min(f.secondaryMWh[h] as number, deficit);
+  // Each mWh received saves 1/η_d mWh of storage; it must fit under the cap
+  // at every later hour or it only turns into wasted PV.
+  let headroom = Number.MAX_SAFE_INTEGER;
+  for (let k = h + 1; k <= 24; k++) {
+    const r = f.capacityMWh - (f.storedMWh[k] as number);
+    if (r < headroom) headroom = r;
+  }
+  const cap = Math.floor((headroom * s.dischargePermille) / 1000);
+  return Math.max(0, Math.min(need, cap));
+}
+
+/** Paper strategy, seller side (Fig. 7, eq. 4). */
+function paperOfferMWh(s: HemtsSettings, f: DayForecast, socPermille: number, prev: Mode, dayStartMs: number, nowMs: number): number {
+  const trigger = prev === 'prosumer' ? s.socPminPermille : s.socPPermille;
+  if (socPermille < trigger) return 0;
+  const h = f.hour;
+  const surplus = (f.usefulMWh[h] as number) - (f.loadMWh[h] as number);
+  if (surplus <= 0) return 0;
+  const td = demandBetween(s.appliances, Math.floor((nowMs - dayStartMs) / 60_000)); // eq. 3, now → midnight
+  const esh = energyShareable(socPermille, f.capacityMWh, td.primaryMWh + td.secondaryMWh); // eq. 4
+  return Math.max(0, Math.min(surplus, esh));
+}
+
+/** Paper strategy, buyer side (Fig. 8): E_rq for this hour. */
+function paperRequestMWh(s: HemtsSettings, f: DayForecast, socPermille: number, prev: Mode): number {
+  const trigger = prev === 'consumer' ? s.socCmaxPermille : s.socCPermille;
+  if (socPermille > trigger) return 0;
+  const h = f.hour;
+  const deficit = (f.loadMWh[h] as number) - (f.usefulMWh[h] as number);
+  if (deficit <= 0) return 0;
+  return Math.min(f.secondaryMWh[h] as number, deficit);
+}
+
+/**
+ * One HEMTS step. Pure: the returned state replaces the given one; the
+ * decisions are for the node glue to sign and publish (orders, cancels) or
+ * to log (mode changes).
+ */
+export function decide(s: HemtsSettings, state: HemtsState, inp: HemtsInputs): HemtsResult {
+  const now = inp.nowMs;
+  const soc = inp.socPermille;
+  const prev = state.mode;
+  const decisions: Decision[] = [];
+  let orders = state.orders.filter((o) => o.toMs > now);
+  let nextOrderNo = state.nextOrderNo;
+
+  // Fig. 7–8 exits: Prosumer below SOC_pmin, Consumer above SOC_cmax.
+  const lim = deliveryLimits(s);
+  let blockOffers = false;
+  let blockRequests = false;
+  if (prev === 'prosumer' && soc < lim.sellerMinPermille) {
+    blockOffers = true;
+    for (const o of orders) if (o.kind === 'offer') decisions.push({ kind: 'cancel', orderId: o.id });
+    orders = orders.filter((o) => o.kind !== 'offer');
+  }
+  if (prev === 'consumer' && soc > lim.buyerMaxPermille) {
+    blockRequests = true;
+    for (const o of orders) if (o.kind === 'request') decisions.push({ kind: 'cancel', orderId: o.id });
+    orders = orders.filter((o) => o.kind !== 'request');
+  }
+
+  const f = forecastDay(s, soc, now, inp.dayStartMs, inp.pvForecastMWh);
+  const slotTaken = (kind: OpenOrder['kind']) => orders.some((o) => o.kind === kind && o.toMs === f.slotEndMs);
+  const busy = inp.activeRole !== null;
+
+  let offer = 0;
+  let request = 0;
+  if (!busy && !blockOffers && !slotTaken('offer')) {
+    offer = s.strategy === 'paper' ? paperOfferMWh(s, f, soc, prev, inp.dayStartMs, now) : forecastOfferMWh(s, f);
+    if (offer < s.offerThresholdMWh || offer <= 0) offer = 0;
+  }
+  if (!busy && !blockRequests && offer === 0 && !slotTaken('request') && !orders.some((o) => o.kind === 'offer')) {
+    request = s.strategy === 'paper' ? paperRequestMWh(s, f, soc, prev) : forecastRequestMWh(s, f);
+    if (request < s.requestThresholdMWh || request <= 0) request = 0;
+  }
+  const post = (kind: 'offer' | 'request', energyMWh: number) => {
+    const id = `${inp.node}-${kind === 'offer' ? 'o' : 'r'}-${nextOrderNo++}`;
+    orders.push({ id, kind, energyMWh, fromMs: now, toMs: f.slotEndMs });
+    decisions.push({ kind, id, energyMWh, priceUnitsPerKWh: s.priceUnitsPerKWh, fromMs: now, toMs: f.slotEndMs, maxPowerMW: s.maxPowerMW, socPermille: soc });
+  };
+  if (offer > 0) post('offer', offer);
+  else if (request > 0) post('request', request);
+
+  let mode: Mode = 'autonomous';
+  if (inp.activeRole === 'seller' && !blockOffers) mode = 'prosumer';
+  else if (inp.activeRole === 'buyer' && !blockRequests) mode = 'consumer';
+  else if (orders.some((o) => o.kind === 'offer')) mode = 'prosumer';
+  else if (orders.some((o) => o.kind === 'request')) mode = 'consumer';
+  if (mode !== prev) decisions.push({ kind: 'mode', mode, from: prev });
+  return { state: { mode, orders, nextOrderNo }, decisions };
+}
