@@ -35,7 +35,9 @@
  *   sends); otherwise it only re-synchronises the parser;
  * - a HEX frame ends at LF; any other non-hex-digit byte ends it as invalid
  *   and is then handled as if the frame had not been there (so a CR that
- *   follows a truncated frame still starts the next block).
+ *   follows a truncated frame still starts the next block). An invalid or
+ *   overflowing frame inside a block drops that block (the ':' may be a
+ *   corrupted text byte that swallowed part of the block).
  */
 import { TextBlock } from './block';
 import { HexFrame, nibble } from './hex';
@@ -184,13 +186,18 @@ export class VeDirectParser {
       return;
     }
     this.inHex = false;
+    let ok = false;
     if (this.hexOverflow) {
       this.counters.overflows++;
     } else {
-      if (hex.finish(b === LF)) this.counters.hexValid++;
+      ok = hex.finish(b === LF);
+      if (ok) this.counters.hexValid++;
       else this.counters.hexInvalid++;
       this.handler.hex?.(hex);
     }
+    // A broken frame inside a block taints the block: the ':' may have been
+    // a corrupted text byte, and the digits it swallowed were the block's.
+    if (!ok && this.state >= NEED_LF) this.malformed(-1);
     // A byte other than LF was not part of the frame: handle it as if the
     // frame had not been there (it may be the CR of the next field or block).
     if (b !== LF) this.byte(b);
