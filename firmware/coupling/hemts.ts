@@ -66,6 +66,12 @@ export interface HemtsInputs {
   pvForecastMWh: readonly number[];
   /** The window executor's current role, if a window is running. */
   activeRole: 'seller' | 'buyer' | null;
+  /**
+   * PV measured at the array since midnight, mWh (MPPT yield), when known.
+   * The rest of the forecast is scaled down by measured / forecast-so-far
+   * (never up), so an optimistic forecast corrects itself during the day.
+   */
+  pvTodayMWh?: number;
 }
 
 export interface OrderDecision {
@@ -123,6 +129,28 @@ export interface DayForecast {
   wasteMWh: number[];
   /** Load the battery could not carry (floor reached), per hour. */
   unservedMWh: number[];
+}
+
+/**
+ * Today's PV forecast corrected by what was measured so far: the remaining
+ * hours are scaled by min(1, measured / forecast so far) once at least 5 %
+ * of the day's forecast should have arrived.
+ */
+export function correctedForecast(pvForecastMWh: readonly number[], nowMs: number, dayStartMs: number, pvTodayMWh: number | undefined): readonly number[] {
+  if (pvTodayMWh === undefined) return pvForecastMWh;
+  const into = Math.max(0, Math.min(24 * HOUR_MS, nowMs - dayStartMs));
+  let total = 0;
+  let soFar = 0;
+  for (let h = 0; h < 24; h++) {
+    const v = pvForecastMWh[h] ?? 0;
+    total += v;
+    const done = Math.max(0, Math.min(HOUR_MS, into - h * HOUR_MS));
+    soFar += Math.floor((v * done) / HOUR_MS);
+  }
+  if (soFar <= 0 || soFar * 20 < total || pvTodayMWh >= soFar) return pvForecastMWh;
+  const out: number[] = [];
+  for (let h = 0; h < 24; h++) out.push(Math.floor(((pvForecastMWh[h] ?? 0) * pvTodayMWh) / soFar));
+  return out;
 }
 
 /** Simulate today from now with no exchange (the "standalone" forecast). */
@@ -286,7 +314,7 @@ export function decide(s: HemtsSettings, state: HemtsState, inp: HemtsInputs): H
     orders = orders.filter((o) => o.kind !== 'request');
   }
 
-  const f = forecastDay(s, soc, now, inp.dayStartMs, inp.pvForecastMWh);
+  const f = forecastDay(s, soc, now, inp.dayStartMs, correctedForecast(inp.pvForecastMWh, now, inp.dayStartMs, inp.pvTodayMWh));
   const slotTaken = (kind: OpenOrder['kind']) => orders.some((o) => o.kind === kind && o.toMs === f.slotEndMs);
   const busy = inp.activeRole !== null;
 

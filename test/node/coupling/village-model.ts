@@ -176,7 +176,8 @@ export function runDay(sc: Scenario, mode: RunMode, opts: RunOptions = {}): DayR
     for (const x of st) {
       if (!x.settings) continue;
       const socPermille = Math.max(0, Math.min(1000, Math.floor((x.stored / x.cap) * 1000 + 1e-9)));
-      const res = decide(x.settings, x.state, { node: x.h.id, nowMs, dayStartMs: DAY0, socPermille, pvForecastMWh: x.forecastMWh, activeRole: null });
+      const pvTodayMWh = Math.round((x.h.pv?.hourlyWh ?? []).slice(0, hour).reduce((a, v) => a + v, 0) * 1000);
+      const res = decide(x.settings, x.state, { node: x.h.id, nowMs, dayStartMs: DAY0, socPermille, pvForecastMWh: x.forecastMWh, activeRole: null, pvTodayMWh });
       x.state = res.state;
       for (const d of res.decisions) {
         if (d.kind === 'offer') offers.push({ x, o: d, left: d.energyMWh / 1000 });
