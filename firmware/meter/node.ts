@@ -186,7 +186,6 @@ export class MeterNode {
     const kind = this.#integrator.push(s);
     if (kind === 'gap') this.#raise('E_METER_GAP');
     else if (kind === 'clock') this.#raise('E_METER_CLOCK');
-    this.#backgroundCheckpoint(s.atMs);
   }
 
   /** The coupling node's mode (the diode check applies in Prosumer mode). */
@@ -218,7 +217,7 @@ export class MeterNode {
     if (cur) this.#issue(atMs, true, Math.min(atMs, cur.endMs));
   }
 
-  /** Time passes: closes windows, issues periodic reports, checkpoints, retries. */
+  /** Time passes: closes windows, issues periodic reports, background checkpoints (wear policy), retries. */
   tick(nowMs: number): void {
     this.#advance(nowMs);
     const cur = this.#book.current;

@@ -1,7 +1,9 @@
 /**
  * A Preference store that can fail: `failNext('refuse')` throws without
  * writing; `failNext('torn')` stores a truncated, bit-flipped value and then
- * throws (a power cut in the middle of a flash write). Used to prove that
+ * throws (a power cut in the middle of a flash write) — after which the
+ * device is dead: every later write throws until `revive()` (the reboot).
+ * Used to prove that
  * checkpoints and the report queue survive crashes mid-write.
  */
 import { MemoryStore, type PreferenceStore } from '../../../firmware/meter/record';
@@ -11,6 +13,12 @@ export type Failure = 'refuse' | 'torn';
 export class FaultyStore implements PreferenceStore {
   readonly inner = new MemoryStore();
   #fail: { mode: Failure; afterSets: number } | null = null;
+  #dead = false;
+
+  /** The reboot after a torn write: writes work again. */
+  revive(): void {
+    this.#dead = false;
+  }
 
   /** Make the set call after `afterSets` successful ones fail. */
   failNext(mode: Failure, afterSets = 0): void {
@@ -22,6 +30,7 @@ export class FaultyStore implements PreferenceStore {
   }
 
   set(domain: string, key: string, value: string | boolean | number | ArrayBuffer): void {
+    if (this.#dead) throw new Error('device is down');
     const f = this.#fail;
     if (f) {
       if (f.afterSets > 0) f.afterSets--;
@@ -31,6 +40,7 @@ export class FaultyStore implements PreferenceStore {
           const half = new Uint8Array(value.slice(0, Math.max(1, value.byteLength >> 1)));
           half[0] = half[0]! ^ 0x5a;
           this.inner.set(domain, key, half.buffer);
+          this.#dead = true;
         }
         throw new Error(`simulated ${f.mode} write of ${key}`);
       }
@@ -39,6 +49,7 @@ export class FaultyStore implements PreferenceStore {
   }
 
   delete(domain: string, key: string): void {
+    if (this.#dead) throw new Error('device is down');
     this.inner.delete(domain, key);
   }
 

@@ -92,6 +92,7 @@ slots('a crash mid-write leaves the older checkpoint valid', () => {
   } catch (e) {
     assert.is((e as SwarmError).code, 'E_METER_STORE');
   }
+  store.revive();
   const after = new CheckpointSlots(store, D);
   const got = after.load();
   assert.is(got?.lastSeq, 2);
@@ -114,6 +115,7 @@ slots('after a failed write in the same run the next save still spares the good 
   } catch {
     // expected
   }
+  store.revive();
   store.failNext('torn');
   try {
     s.save(cp(3)); // must go to slot 1 again, never over the good slot 0
