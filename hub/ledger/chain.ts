@@ -179,8 +179,9 @@ export class Chain {
     if (h.timeMs < this.head.timeMs) throw new AuditError('E_AUDIT_TIME', h.height, -1, `time ${h.timeMs} is before the previous block's ${this.head.timeMs}`);
     if (!this.verify('block', h, block.sig, this.genesis.body.hubKey)) throw new AuditError('E_AUDIT_SIG', h.height, -1, 'the hub signature over the block header does not verify');
     if (h.txCount !== block.txs.length) throw new AuditError('E_AUDIT_ROOT', h.height, -1, `header says ${h.txCount} txs, block holds ${block.txs.length}`);
+    // Transactions first, the root after: a changed tx is then reported at
+    // its own index (its signature fails) rather than as a root mismatch.
     const hashes = block.txs.map((t) => txHash(t));
-    if (txRoot(hashes) !== h.txRoot) throw new AuditError('E_AUDIT_ROOT', h.height, -1, 'txRoot does not match the transactions (a tx was changed, added or removed)');
     this.beginBlock(h.timeMs);
     try {
       for (let i = 0; i < block.txs.length; i++) {
@@ -194,6 +195,7 @@ export class Chain {
         }
         if (r.status !== 'applied') throw new AuditError('E_AUDIT_TX', h.height, i, `${describe(block.txs[i])} is a duplicate and must not be recorded`);
       }
+      if (txRoot(hashes) !== h.txRoot) throw new AuditError('E_AUDIT_ROOT', h.height, -1, 'txRoot does not match the transactions (a tx was changed, added or removed)');
       const sealed = this.seal(block.txs, hashes, () => block.sig);
       if (sealed.block.header.stateHash !== h.stateHash) throw new AuditError('E_AUDIT_STATE', h.height, -1, 'stateHash does not match the state changes the transactions make');
       this.commit(sealed);
