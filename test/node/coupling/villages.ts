@@ -6,8 +6,22 @@
  * only evening ones).
  */
 import paper from '../../vectors/coupling/paper-two-house.json';
-import { Prng } from '../../portable/coupling/prng';
 import type { Scenario, ScenarioHouse, ScenarioLoad } from './village-model';
+
+/** mulberry32: the villages must not change between runs. */
+class Prng {
+  private s: number;
+  constructor(seed: number) {
+    this.s = seed >>> 0;
+  }
+  int(n: number): number {
+    this.s = (this.s + 0x6d2b79f5) >>> 0;
+    let t = this.s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) % n;
+  }
+}
 
 const base = paper as unknown as Scenario;
 const shape = base.households[0]!.pv!.hourlyWh.map((x) => x / 150); // Wh per Wp at this level
