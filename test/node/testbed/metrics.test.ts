@@ -23,7 +23,7 @@ for (const mode of ['standalone', 'hemts'] as const) {
 
 cycles('flat hours do not break a run; runs under one SOC point are dropped and neighbours merge', () => {
   assert.equal(countCycles([0.5, 0.45, 0.45, 0.4, 0.45, 0.5]), { cycles: 1, runs: ['D10.0', 'C10.0'] });
-  assert.equal(countCycles([0.5, 0.45, 0.455, 0.4, 0.5]), { cycles: 1, runs: ['D10.0', 'C10.0'] });
+  assert.equal(countCycles([0.5, 0.45, 0.455, 0.4, 0.5]), { cycles: 1, runs: ['D10.5', 'C10.0'] });
   assert.equal(countCycles([0.5, 0.6, 0.7]), { cycles: 0, runs: ['C20.0'] });
 });
 
