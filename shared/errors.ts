@@ -16,6 +16,8 @@ export const ErrorCodes = {
   E_SIG_FORMAT: 'a signature that is not 64 bytes of hex',
   E_SIG_INVALID: 'a signature that does not verify for this message and key',
   // --- VE.Direct (firmware/vedirect) ---
+  E_VEDIRECT_INPUT: 'a VE.Direct capture that cannot be read (missing file, directory, permission)',
+  E_VEDIRECT_ENGINE: 'an engine other than xs or node for decoding VE.Direct',
   // --- protocol: topics and messages (shared/protocol) ---
   E_TOPIC: 'a topic outside the swarmgrid/v1 scheme (bad level count, id, scope or kind)',
   E_MSG_SIZE: 'a payload larger than its kind allows',

@@ -17,6 +17,7 @@ type Loader = () => Promise<{ command: Command }>;
 export const commands: Record<string, Loader> = {
   'keys new': () => import('./keys'),
   start: () => import('./start'),
+  'vedirect decode': () => import('./vedirect'),
   'ledger audit': () => import('./ledger').then((m) => ({ command: m.audit })),
   'ledger export': () => import('./ledger').then((m) => ({ command: m.exportCommand })),
 };
