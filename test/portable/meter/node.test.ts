@@ -4,7 +4,7 @@ import v from '../../vectors/meter/report.json';
 import { MeterNode, type MeterNodeOptions, type Outgoing } from '../../../firmware/meter/node';
 import { MemoryStore, type PreferenceStore } from '../../../firmware/meter/record';
 import { verifyReport, type MeterReportEnvelope } from '../../../firmware/meter/reports';
-import { FaultyStore } from './faulty-store';
+import { FaultyStore } from '../../../firmware/meter/faulty-store';
 
 const T0 = 1_718_784_000_000;
 const SEC = 1000;

@@ -5,7 +5,7 @@ import { crc32, MemoryStore, RecordReader, RecordWriter } from '../../../firmwar
 import { UNITS_PER_MWH } from '../../../firmware/meter/integrator';
 import { utf8Encode } from '../../../shared/bytes';
 import { SwarmError } from '../../../shared/errors';
-import { FaultyStore } from './faulty-store';
+import { FaultyStore } from '../../../firmware/meter/faulty-store';
 
 const D = 'swg-meter';
 

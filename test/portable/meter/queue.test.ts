@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { decodeQueued, encodeQueued, ReportQueue } from '../../../firmware/meter/queue';
 import { MemoryStore } from '../../../firmware/meter/record';
 import { SwarmError } from '../../../shared/errors';
-import { FaultyStore } from './faulty-store';
+import { FaultyStore } from '../../../firmware/meter/faulty-store';
 
 const D = 'swg-meter';
 const r = (seq: number, final = false) => ({ seq, final, payload: `{"seq":${seq},"x":"é"}` });

@@ -3,10 +3,10 @@
  * writing; `failNext('torn')` stores a truncated, bit-flipped value and then
  * throws (a power cut in the middle of a flash write) — after which the
  * device is dead: every later write throws until `revive()` (the reboot).
- * Used to prove that
+ * For tests and the testbed's power-cut simulation: it proves that
  * checkpoints and the report queue survive crashes mid-write.
  */
-import { MemoryStore, type PreferenceStore } from '../../../firmware/meter/record';
+import { MemoryStore, type PreferenceStore } from './record';
 
 export type Failure = 'refuse' | 'torn';
 
@@ -15,9 +15,10 @@ export class FaultyStore implements PreferenceStore {
   #fail: { mode: Failure; afterSets: number } | null = null;
   #dead = false;
 
-  /** The reboot after a torn write: writes work again. */
+  /** The reboot after a torn write: writes work again (and a pending failure is disarmed). */
   revive(): void {
     this.#dead = false;
+    this.#fail = null;
   }
 
   /** Make the set call after `afterSets` successful ones fail. */
