@@ -20,6 +20,7 @@ export const commands: Record<string, Loader> = {
   'vedirect decode': () => import('./vedirect'),
   'ledger audit': () => import('./ledger').then((m) => ({ command: m.audit })),
   'ledger export': () => import('./ledger').then((m) => ({ command: m.exportCommand })),
+  'loads generate': () => import('./loads'),
 };
 
 function usage(): string {
