@@ -5,7 +5,9 @@
  */
 const benches: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   signing: () => import('./signing'),
+  ledger: () => import('./ledger'),
   protocol: () => import('./protocol'),
+  'testbed-models': () => import('./testbed-models'),
 };
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
