@@ -8,6 +8,7 @@ const benches: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   ledger: () => import('./ledger'),
   protocol: () => import('./protocol'),
   'testbed-models': () => import('./testbed-models'),
+  'testbed-models': () => import('./testbed-models'),
 };
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
