@@ -91,7 +91,7 @@ export function diffMWh(a: EnergyCount, b: EnergyCount): number {
   return a.mWh - b.mWh - (a.rem < b.rem ? 1 : 0);
 }
 
-/** Whole mWh contained in `c` above `b` as a new count (a − b), exact. */
+/** The count a − b (a ≥ b), exact. */
 export function subtractCount(a: EnergyCount, b: EnergyCount): EnergyCount {
   let mWh = a.mWh - b.mWh;
   let rem = a.rem - b.rem;
@@ -122,9 +122,17 @@ export class EnergyIntegrator {
   push(s: Sample): StepKind {
     checkSample(s);
     const last = this.#s.last;
-    this.#s.last = { atMs: s.atMs, busMV: s.busMV, currentMA: s.currentMA };
-    if (!last) return 'first';
+    if (!last) {
+      this.#s.last = { atMs: s.atMs, busMV: s.busMV, currentMA: s.currentMA };
+      return 'first';
+    }
+    // The previous sample is updated in place: no allocation per sample.
     const dt = s.atMs - last.atMs;
+    const p1 = last.busMV * last.currentMA; // µW, signed
+    const p2 = s.busMV * s.currentMA;
+    last.atMs = s.atMs;
+    last.busMV = s.busMV;
+    last.currentMA = s.currentMA;
     if (dt <= 0 || dt > this.config.maxJumpMs) {
       this.#s.clockJumps++;
       return 'clock';
@@ -133,8 +141,6 @@ export class EnergyIntegrator {
       this.#s.gaps++;
       return 'gap';
     }
-    const p1 = last.busMV * last.currentMA; // µW, signed
-    const p2 = s.busMV * s.currentMA;
     const out = (p1 > 0 ? p1 : 0) + (p2 > 0 ? p2 : 0);
     const inn = (p1 < 0 ? -p1 : 0) + (p2 < 0 ? -p2 : 0);
     if (out) addUnits(this.#s.export, out * dt);
@@ -163,8 +169,9 @@ export class EnergyIntegrator {
     return this.#s.clockJumps;
   }
 
-  get lastSample(): Sample | null {
-    return this.#s.last;
+  /** Time of the previous sample (null before the first, or after `rebase`). */
+  get lastAtMs(): number | null {
+    return this.#s.last ? this.#s.last.atMs : null;
   }
 
   /** Full-precision export counter (a copy). */

@@ -180,8 +180,8 @@ export class MeterNode {
       this.#raise('E_REVERSE_CURRENT');
       this.#checkpoint(s.atMs);
     }
-    const contract = this.#book.current;
-    if (contract && this.#book.endedBy(s.atMs, true)) this.#issue(s.atMs, true, contract.endMs);
+    const endMs = this.#book.endMs;
+    if (endMs !== null && this.#book.endedBy(s.atMs, true)) this.#issue(s.atMs, true, endMs);
     this.#openIfDue(s.atMs);
     const kind = this.#integrator.push(s);
     if (kind === 'gap') this.#raise('E_METER_GAP');
@@ -220,8 +220,8 @@ export class MeterNode {
   /** Time passes: closes windows, issues periodic reports, background checkpoints (wear policy), retries. */
   tick(nowMs: number): void {
     this.#advance(nowMs);
-    const cur = this.#book.current;
-    if (cur && this.#book.endedBy(nowMs, false)) this.#issue(nowMs, true, cur.endMs);
+    const endMs = this.#book.endMs;
+    if (endMs !== null && this.#book.endedBy(nowMs, false)) this.#issue(nowMs, true, endMs);
     else this.#openIfDue(nowMs);
     if (this.#nextReportMs === null || nowMs < this.#nextReportMs - this.reportEveryMs) this.#nextReportMs = nowMs + this.reportEveryMs;
     else if (nowMs >= this.#nextReportMs) {
@@ -313,8 +313,8 @@ export class MeterNode {
   }
 
   #openIfDue(atMs: number): boolean {
-    const last = this.#integrator.lastSample;
-    if (!this.#book.openIfDue(atMs, last ? last.atMs : null, this.#integrator.exportCount(), this.#integrator.importCount())) return false;
+    if (!this.#book.pending) return false;
+    if (!this.#book.openIfDue(atMs, this.#integrator.lastAtMs, this.#integrator.exportCount(), this.#integrator.importCount())) return false;
     this.#checkpoint(atMs);
     return true;
   }

@@ -160,6 +160,16 @@ export class ContractBook {
     this.#lastClosedId = lastClosedId;
   }
 
+  /** True when a contract is known but its window has not opened yet. */
+  get pending(): boolean {
+    return !!this.#c && !this.#c.active;
+  }
+
+  /** End of the current contract's window (null when none). */
+  get endMs(): number | null {
+    return this.#c ? this.#c.endMs : null;
+  }
+
   get current(): ContractState | null {
     const c = this.#c;
     return c ? { ...c, startExport: { ...c.startExport }, startImport: { ...c.startImport } } : null;

@@ -5,9 +5,9 @@
  */
 const benches: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   signing: () => import('./signing'),
+  meter: () => import('./meter'),
   ledger: () => import('./ledger'),
   protocol: () => import('./protocol'),
-  'testbed-models': () => import('./testbed-models'),
   'testbed-models': () => import('./testbed-models'),
 };
 

@@ -147,7 +147,7 @@ guard('non-integer or out-of-range samples are E_METER_SAMPLE', () => {
   assert.is(code(() => i.push({ atMs: 0, busMV: 100_001, currentMA: 1 })), 'E_METER_SAMPLE');
   assert.is(code(() => i.push({ atMs: 0, busMV: 1, currentMA: 200_001 })), 'E_METER_SAMPLE');
   assert.is(code(() => i.push({ atMs: 0, busMV: 1, currentMA: Number.NaN })), 'E_METER_SAMPLE');
-  assert.is(i.lastSample, null);
+  assert.is(i.lastAtMs, null);
 });
 
 guard('export and import never decrease (seeded)', () => {
