@@ -65,11 +65,11 @@ export interface PersistPolicy {
   minGapMs: number;
   /** A background checkpoint is due after this long (if anything changed). Default 15 min. */
   everyMs: number;
-  /** … or after this much energy (export + import) since the last one. Default 1000 mWh. */
+  /** … or after this much energy (export + import) since the last one. Default 5000 mWh. */
   everyMWh: number;
 }
 
-export const DEFAULT_PERSIST: PersistPolicy = { minGapMs: 60_000, everyMs: 15 * 60_000, everyMWh: 1000 };
+export const DEFAULT_PERSIST: PersistPolicy = { minGapMs: 60_000, everyMs: 15 * 60_000, everyMWh: 5000 };
 
 function writeCount(w: RecordWriter, c: EnergyCount): void {
   w.u64(c.mWh).u64(c.rem);
