@@ -25,12 +25,12 @@ export class TextBlock {
     return labelKey(this.bytes, this.labelStart[i]!, this.labelEnd[i]!);
   }
 
-  /** Whether field i's label is `text` (no allocation). */
+  /** Whether field i's label is `text` (no copy; on XS reading a string's characters makes a small wrapper). */
   labelIs(i: number, text: string): boolean {
     return sameText(this.bytes, this.labelStart[i]!, this.labelEnd[i]!, text);
   }
 
-  /** Whether field i's value is `text` (no allocation). */
+  /** Whether field i's value is `text` (as {@link labelIs}). */
   valueIs(i: number, text: string): boolean {
     return sameText(this.bytes, this.labelEnd[i]!, this.valueEnd[i]!, text);
   }

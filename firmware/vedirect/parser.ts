@@ -96,7 +96,12 @@ const LABEL = 3;
 const VALUE = 4;
 const CHECKSUM = 5; // the next byte is the checksum byte, whatever it is
 
-const CHECKSUM_LABEL = 'Checksum';
+/** ASCII bytes of `text` (made once per parser: in XS, reading a property of a string allocates). */
+function ascii(text: string): Uint8Array {
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
+  return out;
+}
 
 export class VeDirectParser {
   readonly counters: VeDirectCounters = {
@@ -119,6 +124,8 @@ export class VeDirectParser {
   private readonly view: TextBlock;
   private readonly hex: HexFrame;
   private readonly handler: VeDirectHandler;
+  private readonly checksumLabel = ascii('Checksum');
+  private readonly pidLabel = ascii('PID');
 
   private state = HUNT;
   private sum = 0;
@@ -271,7 +278,7 @@ export class VeDirectParser {
     const end = this.pos;
     if (end === start) return this.malformed(-1);
     const arena = this.arena;
-    if (end - start === CHECKSUM_LABEL.length && sameBytes(arena, start, CHECKSUM_LABEL)) {
+    if (sameBytes(arena, start, end, this.checksumLabel)) {
       this.pos = start;
       this.state = CHECKSUM;
       return;
@@ -308,7 +315,7 @@ export class VeDirectParser {
   private startsAnotherBlock(start: number, end: number): boolean {
     const arena = this.arena;
     const v = this.view;
-    if (end - start === 3 && sameBytes(arena, start, 'PID')) return true;
+    if (sameBytes(arena, start, end, this.pidLabel)) return true;
     for (let j = 0; j < v.count; j++) {
       if (equalRanges(arena, v.labelStart[j]!, v.labelEnd[j]!, start, end)) return true;
     }
@@ -319,7 +326,7 @@ export class VeDirectParser {
     const c = this.counters;
     const v = this.view;
     this.state = IDLE; // the next block starts right after the checksum byte
-    if (!this.anchored && !(v.count > 0 && v.labelIs(0, 'PID'))) {
+    if (!this.anchored && !(v.count > 0 && sameBytes(this.arena, v.labelStart[0]!, v.labelEnd[0]!, this.pidLabel))) {
       // Found while hunting and not starting with PID: maybe the tail of a
       // block whose beginning was lost; it only puts us back in step.
       c.dropped++;
@@ -347,8 +354,9 @@ export class VeDirectParser {
   }
 }
 
-function sameBytes(bytes: Uint8Array, start: number, text: string): boolean {
-  for (let i = 0; i < text.length; i++) if (bytes[start + i] !== text.charCodeAt(i)) return false;
+function sameBytes(bytes: Uint8Array, start: number, end: number, pattern: Uint8Array): boolean {
+  if (end - start !== pattern.length) return false;
+  for (let i = 0; i < pattern.length; i++) if (bytes[start + i] !== pattern[i]) return false;
   return true;
 }
 

@@ -45,6 +45,16 @@ class UnknownSlot {
   value = new TextSlot();
 }
 
+/** "ON" → true, "OFF" → false, else null (byte compares: no string is touched). */
+function onOff(block: TextBlock, i: number): boolean | null {
+  const b = block.bytes;
+  const s = block.valueStart(i);
+  const n = block.valueEnd[i]! - s;
+  if (n === 2 && b[s] === 0x4f && b[s + 1] === 0x4e) return true;
+  if (n === 3 && b[s] === 0x4f && b[s + 1] === 0x46 && b[s + 2] === 0x46) return false;
+  return null;
+}
+
 export class VictronRecord {
   /** PID: product id (e.g. 0xA053 SmartSolar MPPT 75|15, 0x0203 BMV-700). */
   productId: number | null = null;
@@ -190,7 +200,7 @@ export class VictronRecord {
           break;
         }
         case 'onoff':
-          self[spec.prop] = block.valueIs(i, 'ON') ? true : block.valueIs(i, 'OFF') ? false : null;
+          self[spec.prop] = onOff(block, i);
           break;
         default:
           self[spec.prop] = this.textSlots.get(spec.prop)!.update(block.bytes, block.valueStart(i), block.valueEnd[i]!);
