@@ -5,6 +5,7 @@
  */
 const benches: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   signing: () => import('./signing'),
+  vedirect: () => import('./vedirect'),
   meter: () => import('./meter'),
   ledger: () => import('./ledger'),
   protocol: () => import('./protocol'),
