@@ -88,7 +88,8 @@ export class TextBlock {
 
   /** `{label: rawValue}` in wire order (allocates; for logs, the CLI and tests). */
   toObject(): Record<string, string> {
-    const o: Record<string, string> = {};
+    // No prototype: a label such as "__proto__" stays an ordinary field.
+    const o = Object.create(null) as Record<string, string>;
     for (let i = 0; i < this.count; i++) o[this.label(i)] = this.value(i);
     return o;
   }

@@ -214,7 +214,7 @@ export class VictronRecord {
   /** Unknown labels with their latest raw values (a new object only after a change). */
   get unknown(): Readonly<Record<string, string>> {
     if (this.unknownCache === null) {
-      const o: Record<string, string> = {};
+      const o = Object.create(null) as Record<string, string>;
       for (const s of this.unknownSlots) o[s.label.text!] = s.value.text!;
       this.unknownCache = o;
     }

@@ -128,12 +128,12 @@ typed('a value that is not a number becomes null; ON/OFF anything else becomes n
 typed('unknown labels are kept as raw strings, latest value wins', () => {
   const r = new VictronRecord();
   feed(r, [['PID', '0xA053'], ['XYZ', '1'], ['LONGLABEL12', 'a b']]);
-  assert.equal(r.unknown, { XYZ: '1', LONGLABEL12: 'a b' });
+  assert.equal({ ...r.unknown }, { XYZ: '1', LONGLABEL12: 'a b' });
   const before = r.unknown;
   feed(r, [['XYZ', '1']]);
   assert.ok(r.unknown === before, 'unchanged values give the same object');
   feed(r, [['XYZ', '2']]);
-  assert.equal(r.unknown, { XYZ: '2', LONGLABEL12: 'a b' });
+  assert.equal({ ...r.unknown }, { XYZ: '2', LONGLABEL12: 'a b' });
 });
 
 typed('text fields change only when their bytes change', () => {
@@ -142,6 +142,13 @@ typed('text fields change only when their bytes change', () => {
   feed(r, mppt.map(([l, v]) => [l, l === 'SER#' ? 'HQ0000NEW01' : v] as [string, string]));
   assert.is(r.serial, 'HQ0000NEW01');
   assert.is(r.firmware, '164');
+});
+
+typed('a block with a "__proto__" label keeps it as an ordinary field', () => {
+  const out: unknown[] = [];
+  const p = new VeDirectParser({ block: (b: TextBlock) => void out.push(JSON.stringify(b.toObject())) });
+  p.push(encodeTextBlock([['PID', '0x203'], ['__proto__', 'x']]));
+  assert.equal(out, ['{"PID":"0x203","__proto__":"x"}']);
 });
 
 typed.run();
