@@ -51,9 +51,14 @@ export interface HemtsState {
   orders: OpenOrder[];
   /** Next order number (ids `<node>-o-<n>` / `<node>-r-<n>`). */
   nextOrderNo: number;
+  /** The forecast/offer evaluation runs again at or after this time (exits run every step). */
+  nextEvalMs: number;
 }
 
-export const INITIAL_STATE: HemtsState = { mode: 'autonomous', orders: [], nextOrderNo: 1 };
+export const INITIAL_STATE: HemtsState = { mode: 'autonomous', orders: [], nextOrderNo: 1, nextEvalMs: 0 };
+
+/** How often the (costly) forecast evaluation runs at most; also at every hour slot start. */
+export const EVAL_INTERVAL_MS = 60_000;
 
 export interface HemtsInputs {
   node: string;
@@ -314,7 +319,15 @@ export function decide(s: HemtsSettings, state: HemtsState, inp: HemtsInputs): H
     orders = orders.filter((o) => o.kind !== 'request');
   }
 
+  let nextEvalMs = state.nextEvalMs;
+  if (now < nextEvalMs && nextEvalMs - now <= EVAL_INTERVAL_MS) {
+    // Between evaluations only the exits above apply (cheap path).
+    const mode: Mode = modeOf(inp.activeRole, orders, blockOffers, blockRequests);
+    if (mode !== prev) decisions.push({ kind: 'mode', mode, from: prev });
+    return { state: { mode, orders, nextOrderNo, nextEvalMs }, decisions };
+  }
   const f = forecastDay(s, soc, now, inp.dayStartMs, correctedForecast(inp.pvForecastMWh, now, inp.dayStartMs, inp.pvTodayMWh));
+  nextEvalMs = Math.min(now + EVAL_INTERVAL_MS, f.slotEndMs);
   const slotTaken = (kind: OpenOrder['kind']) => orders.some((o) => o.kind === kind && o.toMs === f.slotEndMs);
   const busy = inp.activeRole !== null;
 
@@ -336,11 +349,16 @@ export function decide(s: HemtsSettings, state: HemtsState, inp: HemtsInputs): H
   if (offer > 0) post('offer', offer);
   else if (request > 0) post('request', request);
 
-  let mode: Mode = 'autonomous';
-  if (inp.activeRole === 'seller' && !blockOffers) mode = 'prosumer';
-  else if (inp.activeRole === 'buyer' && !blockRequests) mode = 'consumer';
-  else if (orders.some((o) => o.kind === 'offer')) mode = 'prosumer';
-  else if (orders.some((o) => o.kind === 'request')) mode = 'consumer';
+  const mode = modeOf(inp.activeRole, orders, blockOffers, blockRequests);
   if (mode !== prev) decisions.push({ kind: 'mode', mode, from: prev });
-  return { state: { mode, orders, nextOrderNo }, decisions };
+  return { state: { mode, orders, nextOrderNo, nextEvalMs }, decisions };
+}
+
+/** Mode from the running window's role, else from the open orders. */
+function modeOf(role: HemtsInputs['activeRole'], orders: readonly OpenOrder[], blockOffers: boolean, blockRequests: boolean): Mode {
+  if (role === 'seller' && !blockOffers) return 'prosumer';
+  if (role === 'buyer' && !blockRequests) return 'consumer';
+  if (orders.some((o) => o.kind === 'offer')) return 'prosumer';
+  if (orders.some((o) => o.kind === 'request')) return 'consumer';
+  return 'autonomous';
 }

@@ -10,6 +10,7 @@ const benches: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   ledger: () => import('./ledger'),
   protocol: () => import('./protocol'),
   'testbed-models': () => import('./testbed-models'),
+  coupling: () => import('./coupling'),
 };
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
