@@ -11,19 +11,20 @@
  * Signatures are RFC 6979 deterministic (same key and message give the same
  * bytes on every runtime), low-S (no malleable twin) and 64-byte compact,
  * carried as lowercase hex. Public keys are 33-byte compressed points in hex.
+ *
+ * The curve arithmetic is noble's (`Point`), but ECDSA itself lives in
+ * `./ec/ecdsa`: noble's sign/verify/getPublicKey multiply G through a
+ * 4 224-point table that does not fit an ESP32's XS heap, so scalar
+ * multiplication there uses tables of ≤ 16 points (see `./ec/mul`). Use a
+ * {@link Verifier} for a key checked again and again (the hub's key on a
+ * device): it keeps 32 points and verifies faster.
  */
 import * as secp from '@noble/secp256k1';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { hmac } from '@noble/hashes/hmac.js';
 import { canonicalBytes } from './canonical';
 import { concatBytes, fromHex, toHex, utf8Encode } from './bytes';
 import { fail } from './errors';
-
-// noble needs a synchronous SHA-256 and HMAC for RFC 6979. This is the one
-// configuration of a third-party module in shared/; it runs when the module
-// is first evaluated (on the device: at preload, before freezing).
-secp.hashes.sha256 = sha256;
-secp.hashes.hmacSha256 = (key: Uint8Array, msg: Uint8Array) => hmac(sha256, key, msg);
+import { KeyVerifier, publicKeyBytes, signDigest, verifyDigest } from './ec/ecdsa';
 
 const DOMAIN_PREFIX = 'swarmgrid/v1/';
 const DOMAIN = /^[a-z][a-z0-9-]{0,31}$/;
@@ -40,26 +41,34 @@ function secretBytes(secretKeyHex: string): Uint8Array {
   return sk;
 }
 
-function publicBytes(publicKeyHex: string): Uint8Array {
+const secretScalar = (secretKeyHex: string): bigint => secp.etc.bytesToNumberBE(secretBytes(secretKeyHex));
+
+// Parse and validate once: Point.fromBytes lifts x to a curve point (so an
+// off-curve or non-residue x is refused) and never yields infinity.
+function publicPoint(publicKeyHex: string): secp.Point {
   let pk: Uint8Array;
   try {
     pk = fromHex(publicKeyHex);
   } catch {
     return fail('E_KEY', 'public key is not hex');
   }
-  if (pk.length !== 33 || !secp.utils.isValidPublicKey(pk, true)) fail('E_KEY', 'public key must be a 33-byte compressed secp256k1 point');
-  return pk;
+  if (pk.length !== 33 || (pk[0] !== 2 && pk[0] !== 3)) fail('E_KEY', 'public key must be a 33-byte compressed secp256k1 point');
+  try {
+    return secp.Point.fromBytes(pk);
+  } catch {
+    return fail('E_KEY', 'public key must be a 33-byte compressed secp256k1 point');
+  }
 }
 
 /** Compressed public key (hex) of a secret key (hex). */
 export function publicKeyOf(secretKeyHex: string): string {
-  return toHex(secp.getPublicKey(secretBytes(secretKeyHex), true));
+  return toHex(publicKeyBytes(secretScalar(secretKeyHex)));
 }
 
 /** True when `publicKeyHex` is a valid compressed secp256k1 point. */
 export function isPublicKey(publicKeyHex: string): boolean {
   try {
-    publicBytes(publicKeyHex);
+    publicPoint(publicKeyHex);
     return true;
   } catch {
     return false;
@@ -85,24 +94,62 @@ export function secretKeyFromEntropy(entropy48: Uint8Array): string {
 /** Sign `body` under `domain` with `secretKeyHex`; returns 64-byte compact signature as hex. */
 export function sign(domain: string, body: unknown, secretKeyHex: string): string {
   const digest = messageDigest(domain, body);
-  return toHex(secp.sign(digest, secretBytes(secretKeyHex), { prehash: false, lowS: true }));
+  return toHex(signDigest(digest, secretScalar(secretKeyHex)));
 }
 
-/** True when `signatureHex` is a valid low-S signature of `body` under `domain` by `publicKeyHex`. */
-export function verify(domain: string, body: unknown, signatureHex: string, publicKeyHex: string): boolean {
+// Hex → 64 bytes, or undefined: a malformed signature is simply not valid.
+function signatureBytes(signatureHex: string): Uint8Array | undefined {
   let sig: Uint8Array;
   try {
     sig = fromHex(signatureHex);
   } catch {
-    return false;
+    return undefined;
   }
-  if (sig.length !== 64) return false;
-  const pk = publicBytes(publicKeyHex);
-  return secp.verify(sig, messageDigest(domain, body), pk, { prehash: false, lowS: true });
+  return sig.length === 64 ? sig : undefined;
 }
+
+/** True when `signatureHex` is a valid low-S signature of `body` under `domain` by `publicKeyHex`. */
+export function verify(domain: string, body: unknown, signatureHex: string, publicKeyHex: string): boolean {
+  const sig = signatureBytes(signatureHex);
+  if (!sig) return false;
+  const q = publicPoint(publicKeyHex);
+  return verifyDigest(sig, messageDigest(domain, body), q);
+}
+
+const SIG_HEX = /^[0-9a-f]{128}$/;
 
 /** Like {@link verify} but throws E_SIG_FORMAT / E_SIG_INVALID with a reason. */
 export function assertSigned(domain: string, body: unknown, signatureHex: string, publicKeyHex: string): void {
-  if (typeof signatureHex !== 'string' || !/^[0-9a-f]{128}$/.test(signatureHex)) fail('E_SIG_FORMAT', 'signature must be 128 lowercase hex characters');
+  if (typeof signatureHex !== 'string' || !SIG_HEX.test(signatureHex)) fail('E_SIG_FORMAT', 'signature must be 128 lowercase hex characters');
   if (!verify(domain, body, signatureHex, publicKeyHex)) fail('E_SIG_INVALID', `signature does not verify for domain ${domain}`);
+}
+
+/**
+ * Verifies signatures by one fixed public key, faster than {@link verify}:
+ * it keeps comb tables for G and the key (32 points, about 200 point
+ * operations to build, once). Same answers as `verify` with that key.
+ * Throws E_KEY at construction for an invalid key.
+ */
+export class Verifier {
+  /** The key this verifier checks against (compressed, hex). */
+  readonly publicKey: string;
+  readonly #key: KeyVerifier;
+
+  constructor(publicKeyHex: string) {
+    this.#key = new KeyVerifier(publicPoint(publicKeyHex));
+    this.publicKey = publicKeyHex;
+  }
+
+  /** Same as {@link verify}(domain, body, signatureHex, this.publicKey). */
+  verify(domain: string, body: unknown, signatureHex: string): boolean {
+    const sig = signatureBytes(signatureHex);
+    if (!sig) return false;
+    return this.#key.verifyDigest(sig, messageDigest(domain, body));
+  }
+
+  /** Same as {@link assertSigned} with this key. */
+  assertSigned(domain: string, body: unknown, signatureHex: string): void {
+    if (typeof signatureHex !== 'string' || !SIG_HEX.test(signatureHex)) fail('E_SIG_FORMAT', 'signature must be 128 lowercase hex characters');
+    if (!this.verify(domain, body, signatureHex)) fail('E_SIG_INVALID', `signature does not verify for domain ${domain}`);
+  }
 }
