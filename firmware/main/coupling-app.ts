@@ -10,10 +10,10 @@
  * executor) implements the same interface and replaces it with one line in
  * firmware/main/coupling.ts. No SDK imports here.
  */
-import { encode, nodeTopic, type TelemetryBody } from '../../shared/protocol';
+import { encode, nodeTopic, type TelemetryBody } from '../../shared/protocol/index';
 import { Interlock, type RelayOutputs, type RelayReadBack } from '../coupling/interlock';
 import { DEFAULT_SOC_CONFIG, SocEstimator, type SocConfig } from '../coupling/soc';
-import { VeDirectParser, VictronRecord } from '../vedirect';
+import { VeDirectParser, VictronRecord } from '../vedirect/index';
 import type { Clock, Log, ReadBackInputs, SerialPort, TimerHandle, Timers, Transport } from '../platform/types';
 
 /** One message to publish. */

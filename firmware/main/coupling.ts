@@ -6,7 +6,7 @@
  * replace the `new SafeCouplingCore(...)` line with the CouplingNode class.
  */
 import board from 'swarmgrid/board';
-import { nodeInboxFilter, publicFilter } from '../../shared/protocol';
+import { nodeInboxFilter, publicFilter } from '../../shared/protocol/index';
 import type { DigitalCtor, SerialCtor } from '../platform/moddable/io';
 import { DigitalReadBack, DigitalRelays } from '../platform/moddable/relays';
 import { openSerial } from '../platform/moddable/serial';
@@ -15,6 +15,15 @@ import { COUPLING_PINS, pinOr, requireIo, requirePins } from './pins';
 import { startRuntime } from './runtime';
 
 export default function main(): void {
+  try {
+    start();
+  } catch (e) {
+    // Stay up and idle (relays open): an unhandled exception would restart the board in a loop.
+    trace(`coupling: start failed: ${String(e)}\n`);
+  }
+}
+
+function start(): void {
   // Relays first, before anything that can fail slowly: both open from the first instant.
   const pins = requirePins(board, COUPLING_PINS);
   const Digital = requireIo<DigitalCtor>(board, 'Digital');

@@ -11,7 +11,7 @@
  */
 import { utf8Encode } from '../../shared/bytes';
 import { verify } from '../../shared/sign';
-import { decode, nodeInboxFilter, nodeTopic, type Message } from '../../shared/protocol';
+import { decode, nodeInboxFilter, nodeTopic, type Message } from '../../shared/protocol/index';
 import type { ErrorCode } from '../../shared/errors';
 import type { Clock, LinkState, Log, TimerHandle, Timers, Transport } from '../platform/types';
 

@@ -13,6 +13,15 @@ import { METER_PINS, pinOr, requireIo, requirePins } from './pins';
 import { startRuntime } from './runtime';
 
 export default function main(): void {
+  try {
+    start();
+  } catch (e) {
+    // Stay up and idle (relays open): an unhandled exception would restart the board in a loop.
+    trace(`meter: start failed: ${String(e)}\n`);
+  }
+}
+
+function start(): void {
   const pins = requirePins(board, METER_PINS);
   const I2C = requireIo<I2cCtor>(board, 'I2C');
   const rt = startRuntime('meter');

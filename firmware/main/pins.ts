@@ -14,8 +14,8 @@ export interface BoardProvider {
 }
 
 /** Pins each node kind needs. */
-export const COUPLING_PINS = ['mpptRx', 'mpptTx', 'bmvRx', 'bmvTx', 'rl1', 'rl2', 'rl1Sense', 'rl2Sense'] as const;
-export const METER_PINS = ['sda', 'scl'] as const;
+export const COUPLING_PINS = Object.freeze(['mpptRx', 'mpptTx', 'bmvRx', 'bmvTx', 'rl1', 'rl2', 'rl1Sense', 'rl2Sense'] as const);
+export const METER_PINS = Object.freeze(['sda', 'scl'] as const);
 
 /** The named pins, or an Error listing every one the board lacks (or gives twice). */
 export function requirePins<K extends string>(board: BoardProvider, names: readonly K[]): Record<K, number> {

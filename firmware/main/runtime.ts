@@ -60,7 +60,7 @@ export function startRuntime(kind: string): Runtime {
   try {
     provisioning = loadProvisioning(store, cfg);
   } catch (e) {
-    log('error', `${kind}: ${String(e)} — staying autonomous, nothing started`);
+    log('error', `${kind}: ${String(e)}`);
     throw e;
   }
   log('info', `${kind}: ${describe(provisioning)}`);
