@@ -54,7 +54,8 @@ function sized(el: HTMLElement, make: (width: number) => uPlot): Chart {
 /** Grouped bars: series i of n sits at hour + pad + i·w, w wide (scale units). */
 function groupedBars(index: number, count: number): uPlot.Series.PathBuilder {
   const slot = 0.84 / count;
-  const x0 = (u: uPlot) => (u.data[0] as number[]).map((x) => x + 0.08 + index * slot);
+  // x is the middle of the hour; the group spans [hour + 0.08, hour + 0.92]
+  const x0 = (u: uPlot) => (u.data[0] as number[]).map((x) => x - 0.42 + index * slot);
   return uPlot.paths.bars!({
     size: [1],
     disp: {
@@ -69,12 +70,13 @@ const axisFont = '12px sans-serif';
 /**
  * Energy flows per hour of one household on one day: PV, load, battery
  * (+ charge / − discharge) and shared (+ sent / − received) in Wh as grouped
- * bars, SOC (%) as a line on the right axis. data = [hours, pv, load, battery, shared, soc%].
+ * bars, SOC (%) at the end of each hour as a line on the right axis.
+ * data = [hour + 0.5 (middle of the hour), pv, load, battery, shared, soc%].
  */
 export function energyChart(el: HTMLElement, title: string): Chart {
   return sized(el, (width) => {
     const series: uPlot.Series[] = [
-      { label: 'hour', value: (_u, v) => (v == null ? '–' : `${String(v).padStart(2, '0')}:00`) },
+      { label: 'hour', value: (_u, v) => (v == null ? '–' : `${String(Math.floor(v)).padStart(2, '0')}:00`) },
     ];
     const bars: [string, string][] = [['PV Wh', COLORS.pv], ['load Wh', COLORS.load], ['battery Wh', COLORS.battery], ['shared Wh', COLORS.shared]];
     bars.forEach(([label, color], i) => {
@@ -90,10 +92,10 @@ export function energyChart(el: HTMLElement, title: string): Chart {
       axes: [
         { font: axisFont, values: (_u, ticks) => ticks.map((t) => `${t}h`), incrs: [1, 2, 3, 6], space: 28 },
         { font: axisFont, label: 'Wh', labelFont: axisFont, size: 44, values: (_u, ticks) => ticks.map((t) => fixed(t)) },
-        { font: axisFont, scale: '%', side: 1, grid: { show: false }, size: 40, values: (_u, ticks) => ticks.map((t) => `${t}%`) },
+        { font: axisFont, scale: '%', side: 1, grid: { show: false }, size: 50, values: (_u, ticks) => ticks.map((t) => `${t}%`) },
       ],
       cursor: { drag: { x: false, y: false } },
-      legend: { live: true },
+      legend: { live: false },
     }, undefined, el);
   });
 }
@@ -118,8 +120,9 @@ export function historyChart(el: HTMLElement, title: string): Chart {
     axes: [
       { font: axisFont, space: 50, values: (_u, ticks) => ticks.map((t) => clock(t * 1000)) },
       { font: axisFont, label: 'W', labelFont: axisFont, size: 44, values: (_u, ticks) => ticks.map((t) => fixed(t)) },
-      { font: axisFont, scale: '%', side: 1, grid: { show: false }, size: 40, values: (_u, ticks) => ticks.map((t) => `${t}%`) },
+      { font: axisFont, scale: '%', side: 1, grid: { show: false }, size: 50, values: (_u, ticks) => ticks.map((t) => `${t}%`) },
     ],
     cursor: { drag: { x: false, y: false } },
+    legend: { live: false },
   }, undefined, el));
 }

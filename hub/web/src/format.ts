@@ -43,6 +43,7 @@ export function sig3(n: number): string {
 /** Energy in milliwatt-hours → "850 mWh", "35.6 Wh", "1.25 kWh", "12.5 MWh". */
 export function energyMWh(mWh: number): string {
   const a = Math.abs(mWh);
+  if (a === 0) return '0 Wh';
   if (a < 1000) return `${fixed(mWh)} mWh`;
   if (a < 1_000_000) return `${sig3(mWh / 1000)} Wh`;
   if (a < 1_000_000_000) return `${sig3(mWh / 1_000_000)} kWh`;
@@ -92,7 +93,7 @@ export function moneyMilli(milli: number): string {
 
 /** Price → "2 units/kWh". */
 export function price(unitsPerKWh: number): string {
-  return `${fixed(unitsPerKWh)} units/kWh`;
+  return `${fixed(unitsPerKWh)} ${unitsPerKWh === 1 ? 'unit' : 'units'}/kWh`;
 }
 
 function pad2(n: number): string {
@@ -123,16 +124,20 @@ export function duration(ms: number): string {
   const s = Math.max(0, Math.floor(ms / 1000));
   if (s < 60) return `${s} s`;
   const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min ${pad2(s % 60)} s`;
+  if (m < 10) return `${m} min ${pad2(s % 60)} s`;
+  if (m < 60) return `${m} min`;
   const h = Math.floor(m / 60);
   if (h < 48) return `${h} h ${pad2(m % 60)} min`;
   return `${Math.floor(h / 24)} d ${h % 24} h`;
 }
 
-/** A window "13:00–15:00". */
+/** A window "13:00–15:00" ("23:00–01:00 next day"; the date when not today). */
 export function timeWindow(fromMs: number, toMs: number, nowMs?: number): string {
   const a = when(fromMs, nowMs);
-  const b = isoDay(fromMs) === isoDay(toMs) ? clock(toMs) : when(toMs);
+  let b: string;
+  if (isoDay(fromMs) === isoDay(toMs)) b = clock(toMs);
+  else if (isoDay(fromMs + 86_400_000) === isoDay(toMs) && toMs - fromMs < 86_400_000) b = `${clock(toMs)} next day`;
+  else b = when(toMs);
   return `${a}–${b}`;
 }
 

@@ -35,6 +35,7 @@ function start(): void {
   const main = document.getElementById('main') as HTMLElement;
   const indicator = document.getElementById('live') as HTMLElement;
   const hubInfo = document.getElementById('hub-info') as HTMLElement;
+  const hubTime = document.getElementById('hub-time') as HTMLElement;
   const links = Array.from(document.querySelectorAll<HTMLAnchorElement>('nav a[data-view]'));
   let current: View | null = null;
   let currentKey = '';
@@ -76,10 +77,14 @@ function start(): void {
     indicator.title = s === 'live' ? 'receiving live updates from the hub' : store.lastError ?? 'waiting for the hub';
   };
   store.on(['connection'], showConnection);
-  store.on(['status'], () => {
+  const showStatus = () => {
     const st = store.status;
-    if (st) hubInfo.textContent = `${st.village} · block ${st.height} · hub ${f.clock(store.now())}`;
-  });
+    if (!st) return;
+    hubInfo.textContent = `${st.village} · block ${st.height}`;
+    hubTime.textContent = `· hub ${f.clock(store.now())}`;
+  };
+  store.on(['status'], showStatus);
+  window.setInterval(showStatus, 30000);
   showConnection();
   route(false);
 

@@ -35,7 +35,7 @@ function chartData(e: EnergyHousehold): [number[], number[], number[], number[],
   const at = new Map(e.hours.map((x) => [x.hour, x]));
   const col = (fn: (x: EnergyHousehold['hours'][number]) => number) => hours.map((i) => { const x = at.get(i); return x ? fn(x) : 0; });
   return [
-    hours,
+    hours.map((i) => i + 0.5),
     col((x) => x.pvWh),
     col((x) => x.loadWh),
     col((x) => x.batteryWh),

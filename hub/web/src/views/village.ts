@@ -154,9 +154,17 @@ export function villageView(): View {
     const title = heading(`Household ${id}`);
     const info = h('p', { class: 'summary', role: 'status' }, 'Loading the last 24 h…');
     const box = h('div', { class: 'chart' });
-    const tableBox = h('div');
-    replace(root, h('p', { class: 'crumbs' }, h('a', { href: '#/village' }, '← Village')), title, info, box, tableBox);
+    const card = makeCard(id);
+    card.el.querySelector('.card-links')?.remove();
+    replace(root, h('p', { class: 'crumbs' }, h('a', { href: '#/village' }, '← Village')), title, h('div', { class: 'cards one' }, card.el), info, box);
+    const fill = () => {
+      const hh = store.households.get(id);
+      if (hh) fillCard(card, hh, store.now());
+    };
+    fill();
+    const offCard = store.on(['households'], fill);
     chart = historyChart(box, 'Last 24 h: power and state of charge');
+    off = () => offCard();
     let points: { atMs: number; socPermille: number; pvPowerMW: number; loadPowerMW: number; busPowerMW: number }[] = [];
     const draw = () => {
       chart?.update([
@@ -176,7 +184,7 @@ export function villageView(): View {
     api.household(id).then((d) => {
       points = d.history.slice();
       draw();
-      off = store.on(['households'], () => {
+      const offPoints = store.on(['households'], () => {
         const t = store.households.get(id)?.telemetry;
         if (!t) return;
         const last = points[points.length - 1];
@@ -186,6 +194,10 @@ export function villageView(): View {
         else points.push(t);
         draw();
       });
+      off = () => {
+        offCard();
+        offPoints();
+      };
     }, (e: Error) => {
       info.textContent = `Could not load ${id}: ${e.message}`;
     });
