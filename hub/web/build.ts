@@ -8,11 +8,13 @@
  *   const assets = await buildDashboard();
  *   mountDashboard(httpApi, assets);          // GET / and GET /assets/*
  *
- * `node --import tsx hub/web/build.ts` prints the asset sizes.
+ * `node --import tsx hub/web/build.ts [--out DIR]` prints the asset sizes
+ * (and writes them as files into DIR, e.g. the gitignored hub/web/dist).
  */
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import type { ServerResponse } from 'node:http';
@@ -116,7 +118,25 @@ export function mountDashboard(api: HttpApi, assets: DashboardAssets): HttpApi {
   return api;
 }
 
+/**
+ * Write the built dashboard as files (`index.html`, `assets/dashboard.js`,
+ * `assets/dashboard.css`) for a server that serves a folder; returns the paths.
+ */
+export async function writeDashboard(dir: string, assets?: DashboardAssets): Promise<string[]> {
+  const all = assets ?? (await buildDashboard());
+  await mkdir(join(dir, 'assets'), { recursive: true });
+  const out: string[] = [];
+  for (const a of all.values()) {
+    const p = join(dir, a.path === '/' ? 'index.html' : a.path.slice(1));
+    await writeFile(p, a.body);
+    out.push(p);
+  }
+  return out;
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const outAt = process.argv.indexOf('--out');
   const assets = await buildDashboard();
+  if (outAt > 0 && process.argv[outAt + 1]) for (const p of await writeDashboard(process.argv[outAt + 1]!, assets)) console.log(`wrote ${p}`);
   for (const a of assets.values()) console.log(`${a.path.padEnd(24)} ${String(a.body.length).padStart(7)} B  gzip ${String(a.gzip.length).padStart(6)} B`);
 }

@@ -29,6 +29,8 @@ function shift(v: unknown, delta: number): unknown {
   return v;
 }
 
+const hexByte = (n: number) => n.toString(16).padStart(2, '0').repeat(32);
+
 export interface FixtureServer {
   url: string;
   /** Send one event to every open stream. */
@@ -70,12 +72,11 @@ export async function startFixtureServer(port = 0, opts: { ticks?: boolean } = {
   });
   api.post('/api/members', (req) => {
     const b = req.body as { household: string; name: string };
-    return {
-      village: 'paper-two-house', household: b.household, name: b.name,
-      coupling: { node: b.household, village: 'paper-two-house', sk: 'ab'.repeat(32), hubPk: `03${'cd'.repeat(32)}`, hubAddr: '192.168.4.1', wifiSsid: 'swarmgrid' },
-      meter: { node: b.household, meter: `${b.household}-m`, village: 'paper-two-house', sk: 'ef'.repeat(32), hubPk: `03${'cd'.repeat(32)}`, hubAddr: '192.168.4.1', wifiSsid: 'swarmgrid' },
-      mcconfig: `mcconfig -d -m -p esp32 manifests/coupling.json node=${b.household} village=paper-two-house hubAddr=192.168.4.1`,
+    const dev = (id: string, n: number) => {
+      const preferences = { node: b.household, village: 'paper-two-house', meter: `${b.household}-m`, sk: hexByte(n), hubPk: `03${'cd'.repeat(32)}`, hubAddr: '192.168.4.1', broker: '192.168.4.1', brokerPort: 1883, mqttUser: id, mqttPass: 'pAsSw0rd-fixture' };
+      return { id, publicKey: `02${hexByte(n + 1)}`, secretKey: hexByte(n), broker: { url: 'mqtt://192.168.4.1:1883', host: '192.168.4.1', port: 1883, username: id, password: 'pAsSw0rd-fixture' }, preferences, mcconfig: Object.entries(preferences).map(([k, v]) => `${k}=${v}`).join(' ') };
     };
+    return { village: 'paper-two-house', household: b.household, name: b.name, hubKey: `03${'cd'.repeat(32)}`, hubAddress: '192.168.4.1', node: dev(b.household, 0xab), meter: dev(`${b.household}-m`, 0xef) };
   });
   api.get('/api/events', (req, res) => {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
