@@ -103,6 +103,17 @@ export const ErrorCodes = {
   E_MARKET_UNKNOWN_ORDER: 'a cancel for an order that is not on the book',
   E_MARKET_NOT_OWNER: 'a cancel from a node that does not own the order',
   E_MARKET_UNKNOWN_TRADE: 'a settlement for a trade that is not open',
+  // --- hub service (hub/service) ---
+  E_HUB_CONFIG: 'hub options out of range (village id, ports, MQTT mode, intervals)',
+  E_HUB_DATA: 'a file in the hub data directory that is missing, unreadable or malformed',
+  E_HUB_STATE: 'the hub is not running (not started, or stopping)',
+  E_HUB_UNKNOWN_NODE: 'a message from a node or meter that is not a member of the village',
+  E_HUB_METER: 'a meter report or meter fault from a meter not bound to the topic\'s household',
+  E_HUB_CONTRACT: 'a contract-ack for an unknown contract, a contract of other nodes, or a wrong contractSeq',
+  E_HUB_MEMBER: 'a member request with a bad household id, name or key, or a household already admitted',
+  E_HUB_QUERY: 'an API query parameter out of range (day, height, limit, state)',
+  E_HUB_INTERNAL: 'an unexpected hub error while handling a message (logged; nothing stored)',
+  E_HUB_CLOCK_DRIFT: 'a node whose clock (from its messages\' atMs) is off the hub clock by more than the drift bound',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

@@ -152,6 +152,19 @@ export class MatchingEngine {
     return this.claims.reservedMilliUnits(node);
   }
 
+  /**
+   * Recovery after a restart (the hub rebuilds its engine from the ledger):
+   * hold again an unsettled trade an earlier engine made — its time slots,
+   * bus power or circuit, the buyer's reservation and the seller's sold
+   * energy — until it is settled. Later trade numbers follow it. Call before
+   * re-submitting the resting orders. E_MARKET_DUPLICATE for a held trade id.
+   */
+  restoreTrade(trade: Trade): void {
+    if (this.claims.get(trade.id)) fail('E_MARKET_DUPLICATE', `trade ${trade.id} is already held`);
+    this.claims.add({ ...trade, circuit: { ...trade.circuit } });
+    if (trade.seq > this.tradeSeq) this.tradeSeq = trade.seq;
+  }
+
   /** The node's last declaration (a copy), or undefined. */
   declaration(node: string): Declaration | undefined {
     const d = this.declarations.get(node);
@@ -339,7 +352,9 @@ export class MatchingEngine {
       nodeBusy,
       gridBusy: this.claims.overlapping(fromMs, toMs),
       grid: g,
+      slotMs: this.rules.slotMs,
       minTradeMWh: this.rules.minTradeMWh,
+      minPowerMW: this.rules.minPowerMW,
     });
     if (!plan) return null;
     return { plan, price, reservedMilliUnits: costMilliUnits(plan.energyMWh, price) };
