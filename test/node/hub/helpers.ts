@@ -50,10 +50,10 @@ export function hubOptions(dataDir: string, clock: TestClock, extra: Partial<Hub
   };
 }
 
-export async function waitFor<T>(what: string, f: () => T | undefined | null | false, timeoutMs = 5_000): Promise<T> {
+export async function waitFor<T>(what: string, f: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 5_000): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
-    const v = f();
+    const v = await f();
     if (v) return v;
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
