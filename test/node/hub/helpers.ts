@@ -120,7 +120,7 @@ export class Device {
     await this.publishRaw(kind, encode(kind, body, signed ? key : undefined));
   }
 
-  order(kind: 'offer' | 'request', b: Omit<OrderBody, 'node' | 'seq'> & { seq?: number }): OrderBody {
+  order(_kind: 'offer' | 'request', b: Omit<OrderBody, 'node' | 'seq'> & { seq?: number }): OrderBody {
     return { node: this.node, seq: b.seq ?? this.nextSeq(), id: b.id, energyMWh: b.energyMWh, priceUnitsPerKWh: b.priceUnitsPerKWh, fromMs: b.fromMs, toMs: b.toMs, maxPowerMW: b.maxPowerMW, socPermille: b.socPermille, atMs: b.atMs };
   }
 
