@@ -162,7 +162,7 @@ export class Hub {
     const rg: Array<[string, number]> = [];
     for await (const [k, v] of this.store.entries<number>('rg/')) rg.push([k.slice(3), v]);
 
-    this.market = new MarketDesk(this.ledger, this.grid, this.log);
+    this.market = new MarketDesk(this.ledger, this.grid, this.log, o.market ?? {});
     this.contracts = new ContractDesk();
     const signer = new HubSigner(this.keys.hubSecretKey);
     this.ctx = {
@@ -333,6 +333,9 @@ export class Hub {
       try {
         await this.contracts.tick();
         const now = this.now();
+        const expired = this.market.tick(now);
+        if (expired.removed.length) this.bookChanged();
+        if (expired.trades.length) await this.contracts.issue(expired.trades);
         if (now >= this.nextTimeMs) {
           this.nextTimeMs = now + (this.o.timePublishMs ?? DEFAULTS.timePublishMs);
           await this.publishTime(now);
@@ -576,7 +579,7 @@ export class Hub {
       req,
     );
     this.events.emit('status', this.status());
-    await this.contracts.issue(this.market.tick(this.now()).trades);
+    await this.contracts.issue(this.market.funds(bundle.household, this.now()).trades);
     return bundle;
   }
 

@@ -36,8 +36,12 @@ export interface TradeRecord {
   atMs: number;
 }
 
-export function marketRules(rules: Rules, grid: GridRules): MarketRules {
+/** Market tuning beyond the ledger's rules (slot grid, smallest trade, …). */
+export type MarketTuning = Partial<Omit<MarketRules, 'minPriceUnitsPerKWh' | 'maxPriceUnitsPerKWh' | 'grid' | 'payment' | 'creditLimitMilliUnits'>>;
+
+export function marketRules(rules: Rules, grid: GridRules, tuning: MarketTuning = {}): MarketRules {
   return {
+    ...tuning,
     minPriceUnitsPerKWh: rules.priceBand.minPriceUnitsPerKWh,
     maxPriceUnitsPerKWh: rules.priceBand.maxPriceUnitsPerKWh,
     grid,
@@ -56,13 +60,14 @@ export class MarketDesk {
     private readonly ledger: Ledger,
     private readonly grid: GridRules,
     private readonly log: Log,
+    readonly tuning: MarketTuning = {},
   ) {
     this.engine = this.fresh();
   }
 
   private fresh(): MatchingEngine {
     return new MatchingEngine({
-      rules: marketRules(this.ledger.rules(), this.grid),
+      rules: marketRules(this.ledger.rules(), this.grid, this.tuning),
       accounts: (node) => this.ledger.account(node),
     });
   }
@@ -175,9 +180,14 @@ export class MarketDesk {
     }
   }
 
-  /** Balances may have changed (admission, endowment, rules): sweep the book. */
+  /** Time passes: expire orders. */
   tick(nowMs: number): Outcome {
     return this.engine.apply({ kind: 'tick', atMs: nowMs });
+  }
+
+  /** The ledger changed `node`'s balance (admission, endowment): its buys are matched again. */
+  funds(node: string, nowMs: number): Outcome {
+    return this.engine.apply({ kind: 'funds', atMs: nowMs, node });
   }
 
   /** The book, best-first on each side. */

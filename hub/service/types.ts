@@ -3,6 +3,7 @@
  * milli-units, energy integer mWh, times epoch ms from the injected clock.
  */
 import type { GridRules } from '../market/types';
+import type { MarketTuning } from './market';
 import type { Rules } from '../ledger/types';
 
 /** Where the hub's MQTT traffic goes: its own aedes, or an external broker (e.g. mosquitto). */
@@ -29,6 +30,8 @@ export interface HubOptions {
   rules?: Partial<Rules>;
   /** Wiring limits the market enforces (default: one bus of 5 kW). */
   grid?: GridRules;
+  /** Market tuning: slot grid, smallest trade, lowest power, longest window (hub/market defaults). */
+  market?: MarketTuning;
   /** Settle a contract this long after its end (default 5 min). */
   settlementGraceMs?: number;
   /** Re-send an unacknowledged contract this often (default 10 s). */

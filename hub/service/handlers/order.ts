@@ -18,7 +18,7 @@ export async function onOrder(ctx: HubContext, msg: Message<'offer'> | Message<'
   if (!ctx.nodeSeq.fresh(key, b.seq)) refuse('E_REPLAY', `${msg.kind} seq ${b.seq} of ${b.node} is not above ${ctx.nodeSeq.last(key)}`);
   if (ctx.ledger.order(b.id)) refuse('E_LEDGER_DUPLICATE', `order ${b.id} is already open`);
   const spec = { id: b.id, node: b.node, side: msg.kind === 'offer' ? ('sell' as const) : ('buy' as const), energyMWh: b.energyMWh, priceUnitsPerKWh: b.priceUnitsPerKWh, fromMs: b.fromMs, toMs: b.toMs, maxPowerMW: b.maxPowerMW };
-  checkOrder(checkRules(marketRules(ctx.ledger.rules(), grid)), spec, Math.max(ctx.now(), ctx.market.engine.nowMs));
+  checkOrder(checkRules(marketRules(ctx.ledger.rules(), grid, ctx.market.tuning)), spec, Math.max(ctx.now(), ctx.market.engine.nowMs));
   ctx.nodeSeq.accept(key, b.seq);
   const o = await ctx.writer.submit(msg);
   if (o.status === 'rejected') refuse(o.code, o.message);

@@ -62,7 +62,9 @@ s('an unacknowledged contract is re-sent every contractResendMs until the ack', 
   const ack = (d: Device, seq: number) => d.send('contract-ack', { node: d.node, seq, contractId: contract.id, contractSeq: contract.seq, accepted: true, atMs: clock.ms });
   await ack(a.node, 1);
   await ack(b.node, 1);
-  await waitFor('acks recorded', () => hub.contract(contract.id)!.acks.buyer && hub.contract(contract.id)!.acks.seller);
+  await waitFor('acks recorded', () => hub.contract(contract.id)!.acks.buyer && hub.contract(contract.id)!.acks.seller).catch((e: Error) => {
+    throw new Error(`${e.message}: ${JSON.stringify({ acks: hub.contract(contract.id)!.acks, a: a.node.errors(), b: b.node.errors() })}`);
+  });
   assert.is(hub.contract(contract.id)!.state, 'acked');
   const n = a.node.inbox('contract').length;
   clock.advance(10_000);
