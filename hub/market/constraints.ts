@@ -26,9 +26,15 @@ export class Claims {
   private readonly byNode = new Map<string, Trade[]>();
   private readonly reserved = new Map<string, number>();
   private readonly sold = new Map<string, number>();
+  /** Longest window ever added (an upper bound for the active trades). */
+  private longestMs = 0;
+  /** Lowest endMs among the active trades (prune has nothing to do before it). */
+  private firstEndMs = Number.MAX_SAFE_INTEGER;
 
   add(trade: Trade): void {
     this.open.set(trade.id, trade);
+    this.longestMs = Math.max(this.longestMs, trade.endMs - trade.beginMs);
+    this.firstEndMs = Math.min(this.firstEndMs, trade.endMs);
     insertSorted(this.active, trade);
     for (const node of [trade.buyer, trade.seller]) {
       let list = this.byNode.get(node);
@@ -65,8 +71,10 @@ export class Claims {
    * overlap one. Their reservations stay until they are settled.
    */
   prune(nowMs: number): void {
-    if (!this.active.some((t) => t.endMs <= nowMs)) return;
+    if (nowMs < this.firstEndMs) return;
     this.active = this.active.filter((t) => t.endMs > nowMs);
+    this.firstEndMs = Number.MAX_SAFE_INTEGER;
+    for (const t of this.active) if (t.endMs < this.firstEndMs) this.firstEndMs = t.endMs;
     for (const [node, list] of this.byNode) {
       const rest = list.filter((t) => t.endMs > nowMs);
       if (rest.length) this.byNode.set(node, rest);
@@ -91,8 +99,19 @@ export class Claims {
 
   /** Unpruned trades whose window overlaps [fromMs, toMs), by beginMs. */
   overlapping(fromMs: number, toMs: number): Trade[] {
+    // A trade that ends after fromMs began after fromMs − (longest duration):
+    // binary-search there instead of scanning from the oldest trade.
+    const earliest = fromMs - this.longestMs;
+    let lo = 0;
+    let hi = this.active.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.active[mid]!.beginMs < earliest) lo = mid + 1;
+      else hi = mid;
+    }
     const out: Trade[] = [];
-    for (const t of this.active) {
+    for (let i = lo; i < this.active.length; i++) {
+      const t = this.active[i]!;
       if (t.beginMs >= toMs) break;
       if (t.endMs > fromMs) out.push(t);
     }
@@ -131,7 +150,22 @@ export interface PlanRequest {
   /** Every trade overlapping [fromMs, toMs) (bus power, circuits). */
   gridBusy: readonly Trade[];
   grid: GridRules;
+  /** Contract boundaries lie on multiples of slotMs (epoch-aligned). */
+  slotMs: number;
   minTradeMWh: number;
+  /** A bus window whose headroom is below this is not used. */
+  minPowerMW: number;
+}
+
+/**
+ * Whether the two nodes share a free stretch of the overlap that could carry
+ * the minimum trade at full power — a necessary condition for
+ * {@link planTrade}, cheap enough to try before gathering the grid's trades.
+ */
+export function nodesHaveRoom(req: Pick<PlanRequest, 'fromMs' | 'toMs' | 'nodeBusy' | 'powerMW' | 'minTradeMWh' | 'slotMs'>): boolean {
+  const lo = up(req.fromMs, req.slotMs);
+  const hi = down(req.toMs, req.slotMs);
+  return lo < hi && req.powerMW > 0 && nodeRoom(lo, hi, req);
 }
 
 /** A window for a trade: [beginMs, endMs) at up to maxPowerMW carries energyMWh. */
@@ -147,31 +181,45 @@ export interface Plan {
  * Choose the trade's window, or null if no window carries at least
  * `minTradeMWh`.
  *
- * Rule (earliest common start): candidate starts are the start of the
- * overlap and every begin/end of a relevant trade inside it — constraints
- * only change there, and between two such points an earlier start is never
- * worse. The first candidate t where
+ * Rule (earliest common start, on the slot grid): candidate starts are the
+ * first slot boundary of the overlap and the first boundary at or after
+ * every begin/end of a relevant trade inside it — constraints change only
+ * there, and between two such points an earlier start is never worse. The
+ * first candidate t where
  *   - neither node is in a contract,
- *   - bus: the load at t leaves headroom; power = min(both nodes, headroom at t),
- *   - star: some circuit is free at t (the free one that stays free longest,
+ *   - bus: the load at t leaves at least minPowerMW of headroom; the power is
+ *     min(both nodes, headroom at t) for the whole contract,
+ *   - star: a circuit is free at t (the free one that stays free longest,
  *     lowest index on ties),
- * gives the window [t, t + duration) where duration = ⌈energy·3 600 000 /
- * power⌉ ms, cut short if the overlap ends, either node's next contract
- * begins, the bus load would exceed the limit at this power, or the circuit
- * is taken; a cut window carries ⌊power·length / 3 600 000⌋ mWh and its end
- * is tightened to what that energy needs. If that is below minTradeMWh the
- * next candidate is tried.
+ * gives [t, t + duration), duration = ⌈energy·3 600 000 / power⌉ ms rounded up
+ * to whole slots, cut short (at a slot boundary) where the overlap ends,
+ * either node's next contract begins, the bus load would exceed the limit at
+ * this power, or the circuit is taken. A cut window carries
+ * ⌊power·length / 3 600 000⌋ mWh and its end is tightened to the slots that
+ * energy needs. Below minTradeMWh the next candidate is tried.
  *
- * Integer safety: the products stay below 2^52 (energy ≤ 10^9 mWh, and the
- * cut branch only runs when power·length < energy·3 600 000 + power), where
- * floor/ceil of a double quotient of two integers is exact.
+ * Integer safety: energy ≤ 10^9 mWh, power ≤ 10^9 mW and slotMs ≤ 1 h keep
+ * every product below 2^53, where floor/ceil of a double quotient of two
+ * integers is exact.
  */
 export function planTrade(req: PlanRequest): Plan | null {
-  const { fromMs: lo, toMs: hi, nodeBusy, gridBusy, grid } = req;
-  if (lo >= hi || req.energyMWh < req.minTradeMWh || req.powerMW <= 0) return null;
+  const { nodeBusy, gridBusy, grid, slotMs } = req;
+  const lo = up(req.fromMs, slotMs);
+  const hi = down(req.toMs, slotMs);
+  if (lo >= hi || req.energyMWh < req.minTradeMWh || req.powerMW < req.minPowerMW) return null;
 
-  const points = candidatePoints(lo, hi, nodeBusy, gridBusy);
-  for (const t of points) {
+  // Cheap first: both nodes must share a free stretch that could carry the
+  // minimum at full power, whatever the grid does. Most pairs stop here.
+  if (!nodeRoom(lo, hi, req)) return null;
+
+  const points = candidatePoints(lo, hi, nodeBusy, gridBusy, slotMs);
+  // Bus load profile: load[i] holds on [points[i], points[i+1]) — every
+  // change of load happens at a trade's begin/end, which is a point (trades
+  // are on the same slot grid; `up` keeps it safe if they were not).
+  const load = grid.kind === 'bus' ? loadProfile(points, gridBusy) : [];
+
+  for (let i = 0; i < points.length; i++) {
+    const t = points[i]!;
     let nodeEnd = hi;
     let covered = false;
     for (const tr of nodeBusy) {
@@ -182,19 +230,18 @@ export function planTrade(req: PlanRequest): Plan | null {
       if (tr.beginMs > t && tr.beginMs < nodeEnd) nodeEnd = tr.beginMs;
     }
     if (covered) continue;
+    nodeEnd = down(nodeEnd, slotMs);
+    if (nodeEnd <= t) continue;
 
     let power: number;
-    let gridEnd: number;
+    let gridEnd = nodeEnd;
     let circuit: TradeCircuit;
     if (grid.kind === 'bus') {
-      power = Math.min(req.powerMW, grid.busLimitMW - loadAt(gridBusy, t));
-      if (power <= 0) continue;
-      gridEnd = nodeEnd;
-      for (const x of points) {
-        if (x <= t) continue;
-        if (x >= nodeEnd) break;
-        if (loadAt(gridBusy, x) + power > grid.busLimitMW) {
-          gridEnd = x;
+      power = Math.min(req.powerMW, grid.busLimitMW - load[i]!);
+      if (power < req.minPowerMW) continue;
+      for (let j = i + 1; j < points.length && points[j]! < nodeEnd; j++) {
+        if (load[j]! + power > grid.busLimitMW) {
+          gridEnd = down(points[j]!, slotMs);
           break;
         }
       }
@@ -203,42 +250,94 @@ export function planTrade(req: PlanRequest): Plan | null {
       power = req.powerMW;
       let best = -1;
       let bestEnd = -1;
-      for (let i = 0; i < grid.circuits; i++) {
-        const freeUntil = circuitFreeUntil(gridBusy, i, t, nodeEnd);
+      for (let c = 0; c < grid.circuits; c++) {
+        const freeUntil = circuitFreeUntil(gridBusy, c, t, nodeEnd);
         if (freeUntil > bestEnd) {
-          best = i;
+          best = c;
           bestEnd = freeUntil;
         }
       }
       if (best < 0) continue;
-      gridEnd = bestEnd;
+      gridEnd = down(bestEnd, slotMs);
       circuit = { kind: 'star', index: best };
     }
 
     const cap = Math.min(nodeEnd, gridEnd);
-    const needed = Math.ceil((req.energyMWh * MS_PER_HOUR) / power);
+    if (cap <= t) continue;
+    const needed = up(Math.ceil((req.energyMWh * MS_PER_HOUR) / power), slotMs);
     if (cap - t >= needed) {
       return { beginMs: t, endMs: t + needed, energyMWh: req.energyMWh, maxPowerMW: power, circuit };
     }
     const energy = Math.floor((power * (cap - t)) / MS_PER_HOUR);
     if (energy >= req.minTradeMWh) {
-      return { beginMs: t, endMs: t + Math.ceil((energy * MS_PER_HOUR) / power), energyMWh: energy, maxPowerMW: power, circuit };
+      return { beginMs: t, endMs: t + up(Math.ceil((energy * MS_PER_HOUR) / power), slotMs), energyMWh: energy, maxPowerMW: power, circuit };
     }
   }
   return null;
 }
 
-function candidatePoints(lo: number, hi: number, a: readonly Trade[], b: readonly Trade[]): number[] {
+/** True if some node-free stretch of [lo, hi) carries minTradeMWh at req.powerMW. */
+function nodeRoom(lo: number, hi: number, req: Pick<PlanRequest, 'nodeBusy' | 'powerMW' | 'minTradeMWh' | 'slotMs'>): boolean {
+  const slot = req.slotMs;
+  const starts = [lo];
+  for (const tr of req.nodeBusy) {
+    const p = up(tr.endMs, slot);
+    if (p > lo && p < hi) starts.push(p);
+  }
+  for (const t of starts) {
+    let end = hi;
+    let covered = false;
+    for (const tr of req.nodeBusy) {
+      if (tr.beginMs <= t && t < tr.endMs) {
+        covered = true;
+        break;
+      }
+      if (tr.beginMs > t && tr.beginMs < end) end = tr.beginMs;
+    }
+    if (!covered && down(end, slot) - t >= Math.ceil((req.minTradeMWh * MS_PER_HOUR) / req.powerMW)) return true;
+  }
+  return false;
+}
+
+/** First slot boundary at or after x. */
+function up(x: number, slot: number): number {
+  return Math.ceil(x / slot) * slot;
+}
+
+/** Last slot boundary at or before x. */
+function down(x: number, slot: number): number {
+  return Math.floor(x / slot) * slot;
+}
+
+function candidatePoints(lo: number, hi: number, a: readonly Trade[], b: readonly Trade[], slot: number): number[] {
   const pts = [lo];
   for (const list of [a, b]) {
     for (const tr of list) {
-      if (tr.beginMs > lo && tr.beginMs < hi) pts.push(tr.beginMs);
-      if (tr.endMs > lo && tr.endMs < hi) pts.push(tr.endMs);
+      const p = up(tr.beginMs, slot);
+      if (p > lo && p < hi) pts.push(p);
+      const q = up(tr.endMs, slot);
+      if (q > lo && q < hi) pts.push(q);
     }
   }
   pts.sort((x, y) => x - y);
   const out: number[] = [];
   for (const p of pts) if (out.length === 0 || out[out.length - 1] !== p) out.push(p);
+  return out;
+}
+
+/** The bus load at each of the ascending `points`, in O((P + T) log T). */
+function loadProfile(points: readonly number[], trades: readonly Trade[]): number[] {
+  const begins = [...trades].sort((x, y) => x.beginMs - y.beginMs);
+  const ends = [...trades].sort((x, y) => x.endMs - y.endMs);
+  const out: number[] = [];
+  let b = 0;
+  let e = 0;
+  let load = 0;
+  for (const p of points) {
+    while (b < begins.length && begins[b]!.beginMs <= p) load += begins[b++]!.maxPowerMW;
+    while (e < ends.length && ends[e]!.endMs <= p) load -= ends[e++]!.maxPowerMW;
+    out.push(load);
+  }
   return out;
 }
 

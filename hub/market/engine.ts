@@ -9,21 +9,24 @@
  * every trade. No clock, no randomness, no iteration over Maps to decide
  * anything: orders are ranked by (price, arrival) and trades by seq.
  *
- * When matching runs:
+ * When matching runs (only where something could have become possible):
  * - submit: the incoming order walks the opposite side best-first while
  *   prices cross, trading with every counter-order it can (repeatedly with
  *   the same one if a constraint cut a trade short). Its remainder rests.
- * - settled and tick: resources were freed or balances may have changed, so
- *   the whole book is swept (buys best-first against sells best-first)
- *   until a pass makes no trade.
- * - time passing alone never makes a trade possible (windows only shrink),
- *   and a cancel or expiry frees nothing, so those do not sweep.
+ * - settled: the trade's reservation, node slots, bus power and circuit are
+ *   freed, so the pairs that could use them are matched again: orders of its
+ *   buyer and seller, and pairs whose overlap meets the rest of its window.
+ * - funds: the ledger changed a balance, so that node's buys are matched again.
+ * - tick, cancel, expiry, declare never make a trade possible (windows only
+ *   shrink as time passes; orders hold no resources), so they match nothing.
+ * A re-match sweeps buys best-first against sells best-first, restricted to
+ * the affected pairs, until a pass makes no trade.
  * After every input no resting buy and sell that cross in price can still
  * trade (property-tested).
  */
 import { fail } from '../../shared/errors';
-import { OrderBook, crosses } from './book';
-import { Claims, planTrade, type Plan } from './constraints';
+import { OrderBook, crosses, priority } from './book';
+import { Claims, nodesHaveRoom, planTrade, type Plan } from './constraints';
 import { NODE_ID, checkInput, checkOrder, checkRules } from './orders';
 import { affordableMWh, availableMilliUnits, costMilliUnits, tradePrice } from './pricing';
 import type { AccountsView, BookOrder, Declaration, MarketInput, MarketRules, OrderSpec, Outcome, Trade } from './types';
@@ -101,6 +104,9 @@ export class MatchingEngine {
       case 'settled':
         if (!this.claims.get(input.tradeId)) fail('E_MARKET_UNKNOWN_TRADE', `trade ${input.tradeId} is not open`);
         break;
+      case 'funds':
+        if (typeof input.node !== 'string' || !NODE_ID.test(input.node)) fail('E_MARKET_INPUT', 'funds needs a node id');
+        break;
       case 'tick':
         break;
     }
@@ -121,11 +127,17 @@ export class MatchingEngine {
       case 'settled': {
         const t = this.claims.settle(input.tradeId)!;
         out.released = { tradeId: t.id, buyer: t.buyer, milliUnits: t.reservedMilliUnits };
-        this.sweep(out);
+        // The part of its window still ahead is free for anyone on the grid.
+        const freeFrom = Math.max(t.beginMs, nowMs);
+        const freed = t.endMs > freeFrom;
+        this.rematch(out, [t.buyer, t.seller]);
+        if (freed) this.sweep(out, (b, s) => Math.max(b.fromMs, s.fromMs) < t.endMs && Math.min(b.toMs, s.toMs) > freeFrom);
         break;
       }
+      case 'funds':
+        this.rematch(out, [input.node], 'buy');
+        break;
       case 'tick':
-        this.sweep(out);
         break;
     }
     return out;
@@ -274,14 +286,37 @@ export class MatchingEngine {
     return out;
   }
 
-  /** Sweep the book until a pass makes no trade. */
-  private sweep(out: Outcome): void {
+  /**
+   * Match the resting orders of `nodes` (of one side, or both) against the
+   * book, each as if it had just arrived, best-ranked first (buys before
+   * sells), until a pass makes no trade.
+   */
+  private rematch(out: Outcome, nodes: string[], side?: 'buy' | 'sell'): void {
+    for (;;) {
+      const before = out.trades.length;
+      const seeds: BookOrder[] = [];
+      for (const n of nodes) for (const o of this.book.nodeOrders(n)) if ((!side || o.side === side) && !seeds.includes(o)) seeds.push(o);
+      seeds.sort((a, b) => (a.side === b.side ? priority(a, b) : a.side === 'buy' ? -1 : 1));
+      for (const seed of seeds) {
+        for (const c of this.crossing(seed)) {
+          if (this.book.get(seed.id) !== seed) break;
+          if (this.book.get(c.id) !== c) continue;
+          if (seed.side === 'buy') this.matchPair(seed, c, out);
+          else this.matchPair(c, seed, out);
+        }
+      }
+      if (out.trades.length === before) return;
+    }
+  }
+
+  /** Match the pairs `affected` picks, best buys first, until a pass makes no trade. */
+  private sweep(out: Outcome, affected: (buy: BookOrder, sell: BookOrder) => boolean): void {
     for (;;) {
       const before = out.trades.length;
       for (const buy of [...this.book.side('buy')]) {
         if (this.book.get(buy.id) !== buy) continue;
         for (const sell of this.crossing(buy)) {
-          if (this.book.get(sell.id) !== sell) continue;
+          if (this.book.get(sell.id) !== sell || !affected(buy, sell)) continue;
           this.matchPair(buy, sell, out);
           if (buy.remainingMWh === 0) break;
         }
@@ -343,18 +378,25 @@ export class MatchingEngine {
     if (energyMWh < this.rules.minTradeMWh) return null;
     const g = this.rules.grid;
     const gridCap = g.kind === 'bus' ? g.busLimitMW : g.circuitLimitMW;
-    const nodeBusy = [...this.claims.nodeTrades(buy.node), ...this.claims.nodeTrades(sell.node)];
+    const bt = this.claims.nodeTrades(buy.node);
+    const st = this.claims.nodeTrades(sell.node);
+    const nodeBusy = bt.length === 0 ? st : st.length === 0 ? bt : [...bt, ...st];
+    const powerMW = Math.min(buy.maxPowerMW, sell.maxPowerMW, gridCap);
+    const { slotMs, minTradeMWh, minPowerMW } = this.rules;
+    // Most pairs fail on the nodes' own timetables: check that before
+    // gathering every trade on the grid.
+    if (!nodesHaveRoom({ fromMs, toMs, nodeBusy, powerMW, minTradeMWh, slotMs })) return null;
     const plan = planTrade({
       fromMs,
       toMs,
       energyMWh,
-      powerMW: Math.min(buy.maxPowerMW, sell.maxPowerMW, gridCap),
+      powerMW,
       nodeBusy,
       gridBusy: this.claims.overlapping(fromMs, toMs),
       grid: g,
-      slotMs: this.rules.slotMs,
-      minTradeMWh: this.rules.minTradeMWh,
-      minPowerMW: this.rules.minPowerMW,
+      slotMs,
+      minTradeMWh,
+      minPowerMW,
     });
     if (!plan) return null;
     return { plan, price, reservedMilliUnits: costMilliUnits(plan.energyMWh, price) };

@@ -11,8 +11,8 @@ export const NODE_ID = /^[a-z0-9][a-z0-9-]{0,31}$/;
 export const ORDER_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
 /** Largest order: 1 MWh (10^9 mWh) keeps energy·3 600 000 below 2^53. */
 export const MAX_ORDER_MWH = 1_000_000_000;
-/** Largest power: 10 MW (10^10 mW) — far above any village, keeps products safe. */
-export const MAX_POWER_MW = 10_000_000_000;
+/** Largest power: 1 MW (10^9 mW) — far above any village, keeps products safe. */
+export const MAX_POWER_MW = 1_000_000_000;
 /** Highest price band bound: energy·price stays below 2^53. */
 export const MAX_PRICE = 1_000_000;
 export const DEFAULT_MAX_WINDOW_MS = 7 * 24 * 3_600_000;
@@ -37,9 +37,13 @@ export function checkRules(rules: MarketRules): Required<MarketRules> {
   if (!isInt(rules.creditLimitMilliUnits) || rules.creditLimitMilliUnits < 0) bad('creditLimitMilliUnits must be an integer ≥ 0');
   const maxWindowMs = rules.maxWindowMs ?? DEFAULT_MAX_WINDOW_MS;
   if (!isInt(maxWindowMs) || maxWindowMs <= 0) bad('maxWindowMs must be a positive integer');
-  const minTradeMWh = rules.minTradeMWh ?? 1;
+  const minTradeMWh = rules.minTradeMWh ?? 1_000;
   if (!isInt(minTradeMWh) || minTradeMWh < 1) bad('minTradeMWh must be an integer ≥ 1');
-  return { ...rules, maxWindowMs, minTradeMWh };
+  const slotMs = rules.slotMs ?? 60_000;
+  if (!isInt(slotMs) || slotMs < 1 || slotMs > 3_600_000) bad('slotMs must be an integer in 1..3 600 000');
+  const minPowerMW = rules.minPowerMW ?? 1_000;
+  if (!isInt(minPowerMW) || minPowerMW < 1) bad('minPowerMW must be an integer ≥ 1');
+  return { ...rules, maxWindowMs, minTradeMWh, slotMs, minPowerMW };
 }
 
 /**
@@ -51,8 +55,12 @@ export function checkOrder(rules: Required<MarketRules>, o: OrderSpec, nowMs: nu
   if (typeof o.id !== 'string' || !ORDER_ID.test(o.id)) fail('E_MARKET_ORDER', `bad order id ${JSON.stringify(o.id)}`);
   if (typeof o.node !== 'string' || !NODE_ID.test(o.node)) fail('E_MARKET_ORDER', `bad node id ${JSON.stringify(o.node)}`);
   if (o.side !== 'sell' && o.side !== 'buy') fail('E_MARKET_ORDER', 'side must be "sell" or "buy"');
-  if (!isInt(o.energyMWh) || o.energyMWh <= 0 || o.energyMWh > MAX_ORDER_MWH) fail('E_MARKET_ORDER', `energyMWh must be an integer in 1..${MAX_ORDER_MWH}`);
-  if (!isInt(o.maxPowerMW) || o.maxPowerMW <= 0 || o.maxPowerMW > MAX_POWER_MW) fail('E_MARKET_ORDER', 'maxPowerMW must be a positive integer');
+  if (!isInt(o.energyMWh) || o.energyMWh < rules.minTradeMWh || o.energyMWh > MAX_ORDER_MWH) {
+    fail('E_MARKET_ORDER', `energyMWh must be an integer in ${rules.minTradeMWh}..${MAX_ORDER_MWH}`);
+  }
+  if (!isInt(o.maxPowerMW) || o.maxPowerMW < rules.minPowerMW || o.maxPowerMW > MAX_POWER_MW) {
+    fail('E_MARKET_ORDER', `maxPowerMW must be an integer in ${rules.minPowerMW}..${MAX_POWER_MW}`);
+  }
   if (!isInt(o.priceUnitsPerKWh)) fail('E_MARKET_ORDER', 'priceUnitsPerKWh must be an integer');
   if (o.priceUnitsPerKWh < rules.minPriceUnitsPerKWh || o.priceUnitsPerKWh > rules.maxPriceUnitsPerKWh) {
     fail('E_MARKET_PRICE_BAND', `price ${o.priceUnitsPerKWh} outside [${rules.minPriceUnitsPerKWh}, ${rules.maxPriceUnitsPerKWh}] units/kWh`);
@@ -68,7 +76,7 @@ export function checkInput(input: MarketInput): void {
     fail('E_MARKET_INPUT', 'an input needs an integer atMs');
   }
   const k = (input as { kind?: unknown }).kind;
-  if (k !== 'submit' && k !== 'cancel' && k !== 'declare' && k !== 'tick' && k !== 'settled') {
+  if (k !== 'submit' && k !== 'cancel' && k !== 'declare' && k !== 'tick' && k !== 'settled' && k !== 'funds') {
     fail('E_MARKET_INPUT', `unknown input kind ${JSON.stringify(k)}`);
   }
 }

@@ -82,8 +82,12 @@ export interface MarketRules {
   creditLimitMilliUnits: number;
   /** Longest accepted order window, ms (default one week). */
   maxWindowMs?: number;
-  /** Smallest trade worth a contract, mWh (default 1). */
+  /** Smallest trade worth a contract, mWh (default 1 000 = 1 Wh); smaller orders are refused. */
   minTradeMWh?: number;
+  /** Contract begin and end lie on multiples of this, ms (default 60 000; 1 = no grid; ≤ 1 h). */
+  slotMs?: number;
+  /** Lowest power a contract is given on a busy bus, mW (default 1 000 = 1 W). */
+  minPowerMW?: number;
 }
 
 /** Energy and power a node declares it can export (from its HEMTS estimate, eq. 4). */
@@ -108,8 +112,12 @@ export type MarketInput =
   | { kind: 'submit'; atMs: number; order: OrderSpec }
   | { kind: 'cancel'; atMs: number; node: string; orderId: string }
   | { kind: 'declare'; atMs: number; declaration: Declaration }
+  /** Time passes: expire orders (matches nothing: time alone never enables a trade). */
   | { kind: 'tick'; atMs: number }
-  | { kind: 'settled'; atMs: number; tradeId: string };
+  /** A trade was settled (or voided): free its reservation, slot, bus power, circuit. */
+  | { kind: 'settled'; atMs: number; tradeId: string }
+  /** The ledger changed `node`'s balance: its buy orders are matched again. */
+  | { kind: 'funds'; atMs: number; node: string };
 
 /** Why an order left the book. */
 export type RemovalReason = 'filled' | 'cancelled' | 'expired';

@@ -22,6 +22,9 @@ export interface Scenario {
   grid: GridRules;
   payment: 'prepaid' | 'postpaid';
   creditLimitMilliUnits: number;
+  slotMs: number;
+  minTradeMWh: number;
+  minPowerMW: number;
   balances: number[];
   exportMWh: number[];
   commands: Command[];
@@ -49,13 +52,19 @@ export const scenarioArb: fc.Arbitrary<Scenario> = fc.record({
   ),
   payment: fc.constantFrom('prepaid' as const, 'postpaid' as const),
   creditLimitMilliUnits: fc.nat(500),
+  slotMs: fc.constantFrom(1, 60_000, 900_000),
+  minTradeMWh: fc.constantFrom(1, 1_000),
+  minPowerMW: fc.constantFrom(1, 1_000, 20_000),
   balances: fc.array(fc.nat(2_000), { minLength: NODES.length, maxLength: NODES.length }),
   exportMWh: fc.array(fc.integer({ min: 0, max: 300_000 }), { minLength: NODES.length, maxLength: NODES.length }),
   commands: fc.array(commandArb, { minLength: 1, maxLength: 60, size: 'max' }),
 });
 
 export function rulesOf(s: Scenario): MarketRules {
-  return { minPriceUnitsPerKWh: 1, maxPriceUnitsPerKWh: 8, grid: s.grid, payment: s.payment, creditLimitMilliUnits: s.creditLimitMilliUnits };
+  return {
+    minPriceUnitsPerKWh: 1, maxPriceUnitsPerKWh: 8, grid: s.grid, payment: s.payment, creditLimitMilliUnits: s.creditLimitMilliUnits,
+    slotMs: s.slotMs, minTradeMWh: s.minTradeMWh, minPowerMW: s.minPowerMW,
+  };
 }
 
 /** A village: the engine plus the ledger's balances it reads. */
@@ -130,9 +139,9 @@ export function drive(s: Scenario, check: (v: Village) => void = () => undefined
       v.step({ credit: { node: t.buyer, milliUnits: -t.reservedMilliUnits } });
       v.step({ input: { kind: 'settled', atMs: now, tradeId: t.id } });
     } else {
-      // The hub tells the market after a balance changes (a tick re-matches).
+      // The hub tells the market after a balance changes.
       v.step({ credit: { node: NODES[c.node]!, milliUnits: c.milliUnits } });
-      v.step({ input: { kind: 'tick', atMs: now } });
+      v.step({ input: { kind: 'funds', atMs: now, node: NODES[c.node]! } });
     }
     check(v);
   }

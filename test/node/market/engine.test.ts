@@ -81,12 +81,19 @@ match('a node never trades with itself', () => {
   assert.is(e.apply(submit(order('buy', 'a', { priceUnitsPerKWh: 5 }))).trades.length, 0);
 });
 
-match('the trade window never starts before now', () => {
-  const { e } = engine();
+match('the trade window never starts before now, and starts on the next slot boundary', () => {
+  const { e } = engine(); // default slotMs: one minute
   e.apply(declare('a'));
   e.apply(submit(order('sell', 'a', { fromMs: 0, toMs: 4 * H })));
   const t = e.apply(submit(order('buy', 'b', { fromMs: 0, toMs: 4 * H }), H + 5)).trades[0]!;
-  assert.is(t.beginMs, H + 5);
+  assert.equal([t.beginMs, t.endMs], [H + 60_000, H + 60_000 + H]); // 100 Wh at 100 W
+});
+
+match('orders below the minimum trade or power are refused', () => {
+  const { e } = engine({ minTradeMWh: 1_000, minPowerMW: 1_000 });
+  assert.is(codeOf(() => e.apply(submit(order('buy', 'b', { energyMWh: 999 })))), 'E_MARKET_ORDER');
+  assert.is(codeOf(() => e.apply(submit(order('buy', 'b', { maxPowerMW: 999 })))), 'E_MARKET_ORDER');
+  assert.is(codeOf(() => e.apply(submit(order('buy', 'b', { energyMWh: 1_000, maxPowerMW: 1_000 })))), 'ok');
 });
 
 const physics = suite('engine: physical constraints');
@@ -153,8 +160,8 @@ money('settlement releases the reservation and the slot, and the book is matched
   e.apply(submit(order('sell', 'a', { priceUnitsPerKWh: 2, energyMWh: 300_000, toMs: 10 * H })));
   const t1 = e.apply(submit(order('buy', 'b', { priceUnitsPerKWh: 2, energyMWh: 300_000, toMs: 10 * H }))).trades[0]!;
   assert.is(t1.energyMWh, 100_000);
-  // No money left: a tick matches nothing.
-  assert.is(e.apply({ kind: 'tick', atMs: H }).trades.length, 0);
+  // No money left: nothing more until the trade settles.
+  assert.is(e.apply({ kind: 'funds', atMs: H, node: 'b' }).trades.length, 0);
   balances.b = 400; // the ledger paid 200 and topped up
   const out = e.apply({ kind: 'settled', atMs: 2 * H, tradeId: t1.id });
   assert.equal(out.released, { tradeId: t1.id, buyer: 'b', milliUnits: 200 });
@@ -162,13 +169,15 @@ money('settlement releases the reservation and the slot, and the book is matched
   assert.is(e.reservedMilliUnits('b'), 400);
 });
 
-money('a tick re-matches after balances change', () => {
+money('funds re-matches the buys of the node whose balance changed', () => {
   const { e, balances } = engine({ payment: 'prepaid' }, { b: 0 });
   e.apply(declare('a'));
   e.apply(submit(order('sell', 'a')));
   assert.is(e.apply(submit(order('buy', 'b'))).trades.length, 0);
   balances.b = 1_000;
-  assert.is(e.apply({ kind: 'tick', atMs: 1 }).trades[0]?.energyMWh, 100_000);
+  assert.is(e.apply({ kind: 'tick', atMs: 1 }).trades.length, 0); // time alone matches nothing
+  assert.is(e.apply({ kind: 'funds', atMs: 2, node: 'c' }).trades.length, 0); // another node
+  assert.is(e.apply({ kind: 'funds', atMs: 3, node: 'b' }).trades[0]?.energyMWh, 100_000);
 });
 
 const life = suite('engine: cancel, expiry, rejections');

@@ -15,7 +15,7 @@ const tr = (beginMs: number, endMs: number, maxPowerMW = 10_000, circuit: TradeC
 
 const req = (over: Partial<PlanRequest>): PlanRequest => ({
   fromMs: 0, toMs: 4 * H, energyMWh: 100_000, powerMW: 50_000, nodeBusy: [], gridBusy: [],
-  grid: { kind: 'bus', busLimitMW: 1_000_000 }, minTradeMWh: 1, ...over,
+  grid: { kind: 'bus', busLimitMW: 1_000_000 }, slotMs: 1, minTradeMWh: 1, minPowerMW: 1, ...over,
 });
 
 const window = suite('planTrade: window');
@@ -38,6 +38,23 @@ window('nothing when the overlap is empty or cannot carry the minimum trade', ()
   assert.is(planTrade(req({ toMs: 71 })), null); // 50 000 mW × 71 ms = 0.986 mWh
   assert.is(planTrade(req({ toMs: 72 }))?.energyMWh, 1); // exactly 1 mWh
   assert.is(planTrade(req({ minTradeMWh: 60_000, toMs: H })), null);
+});
+
+window('on a slot grid the window starts and ends on slot boundaries', () => {
+  const M = 60_000;
+  // Overlap from 00:00:30: first boundary 00:01; 1 000 mWh at 50 W = 72 s -> 2 slots.
+  assert.equal(planTrade(req({ slotMs: M, fromMs: 30_000, energyMWh: 1_000 })), { beginMs: M, endMs: 3 * M, energyMWh: 1_000, maxPowerMW: 50_000, circuit: { kind: 'bus' } });
+  // Overlap ends at 00:02:59: the last whole slot ends at 00:02, one slot carries 833 mWh.
+  assert.equal(planTrade(req({ slotMs: M, fromMs: M, toMs: 179_000, energyMWh: 5_000 })), { beginMs: M, endMs: 2 * M, energyMWh: 833, maxPowerMW: 50_000, circuit: { kind: 'bus' } });
+  // No whole slot inside the overlap: nothing.
+  assert.is(planTrade(req({ slotMs: M, fromMs: 1, toMs: M + 59_999 })), null);
+});
+
+window('a bus headroom below the minimum power is not used', () => {
+  const busy = [tr(0, H, 99_500)];
+  const p = planTrade(req({ grid: { kind: 'bus', busLimitMW: 100_000 }, minPowerMW: 1_000, gridBusy: busy }))!;
+  assert.equal([p.beginMs, p.maxPowerMW], [H, 50_000]);
+  assert.is(planTrade(req({ grid: { kind: 'bus', busLimitMW: 100_000 }, minPowerMW: 500, gridBusy: busy }))?.maxPowerMW, 500);
 });
 
 const nodes = suite('planTrade: one contract per node');

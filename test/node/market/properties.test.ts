@@ -38,17 +38,18 @@ props('the book is never crossed after an input: no resting pair that crosses ca
             // and idle nodes over its whole overlap, money for at least 1 mWh
             // and time for it at full power would obviously trade.
             if (b.node === o.node) continue;
-            const lo = Math.max(b.fromMs, o.fromMs, v.engine.nowMs);
-            const hi = Math.min(b.toMs, o.toMs);
+            const lo = Math.ceil(Math.max(b.fromMs, o.fromMs, v.engine.nowMs) / s.slotMs) * s.slotMs;
+            const hi = Math.floor(Math.min(b.toMs, o.toMs) / s.slotMs) * s.slotMs;
             if (lo >= hi) continue;
             const busy = v.trades.some((t) => { const w = live(v, t); return w[0] < hi && w[1] > lo; });
             if (busy) continue;
             const price = b.arrival < o.arrival ? b.priceUnitsPerKWh : o.priceUnitsPerKWh;
             const avail = (v.balances.get(b.node) ?? 0) - v.engine.reservedMilliUnits(b.node) + (s.payment === 'postpaid' ? s.creditLimitMilliUnits : 0);
-            if (Math.ceil(price / 1000) > avail) continue;
+            if (Math.ceil((s.minTradeMWh * price) / 1000) > avail) continue;
+            if (Math.min(b.remainingMWh, o.remainingMWh) < s.minTradeMWh) continue;
             const cap = s.grid.kind === 'bus' ? s.grid.busLimitMW : s.grid.circuitLimitMW;
             const power = Math.min(b.maxPowerMW, o.maxPowerMW, cap);
-            if (Math.floor((power * (hi - lo)) / MS_PER_HOUR) < 1) continue;
+            if (power < s.minPowerMW || Math.floor((power * (hi - lo)) / MS_PER_HOUR) < s.minTradeMWh) continue;
             throw new Error(`crossed: ${b.id} ${o.id} rest although they obviously could trade`);
           }
         }
