@@ -467,7 +467,8 @@ export class Hub {
   }
 
   book(): { offers: unknown[]; requests: unknown[] } {
-    const row = (o: { id: string; node: string; energyMWh: number; remainingMWh: number; priceUnitsPerKWh: number; fromMs: number; toMs: number }) => ({ id: o.id, node: o.node, energyMWh: o.energyMWh, remainingMWh: o.remainingMWh, priceUnitsPerKWh: o.priceUnitsPerKWh, fromMs: o.fromMs, toMs: o.toMs });
+    // energyMWh is the order as signed (the ledger's record); a rebuilt book re-books only what is left.
+    const row = (o: { id: string; node: string; energyMWh: number; remainingMWh: number; priceUnitsPerKWh: number; fromMs: number; toMs: number }) => ({ id: o.id, node: o.node, energyMWh: this.ledger.order(o.id)?.energyMWh ?? o.energyMWh, remainingMWh: o.remainingMWh, priceUnitsPerKWh: o.priceUnitsPerKWh, fromMs: o.fromMs, toMs: o.toMs });
     const b = this.market.book();
     return { offers: b.offers.map(row), requests: b.requests.map(row) };
   }
