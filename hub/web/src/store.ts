@@ -126,6 +126,20 @@ export class Store {
     }, ms));
   }
 
+  /** Re-read the contracts soon (coalesced): after a block (meter reports change the energy delivered) or when a window opens or closes. */
+  refreshContracts(): void {
+    this.later('contracts', 300, async () => {
+      this.contracts = new Map((await api.contracts('all')).map((x) => [x.id, x]));
+      this.changed('contracts');
+    });
+  }
+
+  /** True when some contract is not settled yet. */
+  hasOpenContracts(): boolean {
+    for (const c of this.contracts.values()) if (!c.settlement && c.state !== 'settled' && c.state !== 'disputed') return true;
+    return false;
+  }
+
   private refreshHouseholds(): void {
     this.later('households', 400, async () => {
       const [list, faults] = await Promise.all([api.households(), api.faults()]);
@@ -160,10 +174,11 @@ export class Store {
         const h = this.households.get(node);
         if (!h) return this.refreshHouseholds();
         const online = d.online === true;
-        const atMs = typeof d.atMs === 'number' ? d.atMs : this.now();
+        const atMs = typeof d.atMs === 'number' ? d.atMs : typeof d.lastSeenMs === 'number' ? d.lastSeenMs : this.now();
         h.online = online;
-        h.offlineSinceMs = online ? null : atMs;
-        if (online) h.lastSeenMs = Math.max(h.lastSeenMs, atMs);
+        h.offlineSinceMs = online ? null : typeof d.offlineSinceMs === 'number' ? d.offlineSinceMs : atMs;
+        if (typeof d.lastSeenMs === 'number') h.lastSeenMs = Math.max(h.lastSeenMs, d.lastSeenMs);
+        else if (online) h.lastSeenMs = Math.max(h.lastSeenMs, atMs);
         this.changed('households');
         return;
       }
@@ -202,10 +217,7 @@ export class Store {
           c.consumedMWh = s.consumedMWh;
           this.changed('contracts');
         }
-        this.later('contracts', 400, async () => {
-          this.contracts = new Map((await api.contracts('all')).map((x) => [x.id, x]));
-          this.changed('contracts');
-        });
+        this.refreshContracts();
         return;
       }
       case 'block': {
@@ -213,6 +225,8 @@ export class Store {
         this.blocks = mergeBlocks(this.blocks, [b]);
         if (this.status) this.status.height = Math.max(this.status.height, b.height);
         this.changed('blocks', 'status');
+        // a block may carry meter reports: the energy delivered so far changed
+        if (this.hasOpenContracts()) this.refreshContracts();
         this.later('balances', 400, async () => {
           const [balances, households] = await Promise.all([api.balances(), api.households()]);
           this.balances = balances;

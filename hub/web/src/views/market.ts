@@ -66,9 +66,20 @@ export function marketView(): View {
       replace(root, heading('Market'), book, contracts, settlements);
       const ticks: { el: HTMLElement; c: Contract }[] = [];
 
+      // a window opening or closing changes the contract's state on the hub: read it once then
+      const crossed = new Set<string>();
       const tick = () => {
         const now = store.now();
-        for (const t of ticks) t.el.textContent = OPEN_STATES.has(t.c.state) ? f.countdown(t.c.beginMs, t.c.endMs, now) : '';
+        for (const t of ticks) {
+          t.el.textContent = OPEN_STATES.has(t.c.state) ? f.countdown(t.c.beginMs, t.c.endMs, now) : '';
+          for (const [edge, at] of [['begin', t.c.beginMs], ['end', t.c.endMs]] as const) {
+            const key = `${t.c.id}/${edge}`;
+            if (now >= at && now - at < 60_000 && !crossed.has(key)) {
+              crossed.add(key);
+              store.refreshContracts();
+            }
+          }
+        }
       };
 
       const renderBook = () => {
