@@ -29,6 +29,10 @@ export const ErrorCodes = {
   E_MSG_TOPIC: 'a body that contradicts its topic (e.g. body.node differs from the topic node)',
   E_REPLAY: 'a seq not strictly greater than the last one accepted from this signer',
   // --- coupling node: interlock, SOC, HEMTS, contracts (firmware/coupling) ---
+  E_NODE_CONFIG: 'coupling node options out of range (ids, secret key, missing hub key)',
+  E_CONTRACT_VILLAGE: 'a verified contract for another village (refused in the contract-ack)',
+  E_REPLAY_INPUT: 'a replay event file that cannot be read or has a malformed line (the message names the line)',
+  E_REPLAY_ENGINE: 'an engine other than xs or node, or a node kind other than coupling or meter, for a replay',
   E_RELAY_READBACK: 'a relay contact read back differently from the commanded state after the settle time (both relays forced open, latched)',
   E_RELAY_LATCHED: 'a relay command refused because a relay fault is latched until cleared',
   E_RELAY_CONFIG: 'an interlock configuration out of range (dead time < 100 ms, negative settle time)',

@@ -10,11 +10,38 @@
  * executor) implements the same interface and replaces it with one line in
  * firmware/main/coupling.ts. No SDK imports here.
  */
-import { encode, nodeTopic, type TelemetryBody } from '../../shared/protocol/index';
+import { decodeEnvelope, encode, nodeTopic, type ContractBody, type OrderBody, type TelemetryBody } from '../../shared/protocol/index';
+import { fail } from '../../shared/errors';
+import { Verifier } from '../../shared/sign';
+import type { NodeKind, NodeWire } from '../coupling/node';
 import { Interlock, type RelayOutputs, type RelayReadBack } from '../coupling/interlock';
 import { DEFAULT_SOC_CONFIG, SocEstimator, type SocConfig } from '../coupling/soc';
 import { VeDirectParser, VictronRecord } from '../vedirect/index';
 import type { Clock, Log, ReadBackInputs, SerialPort, TimerHandle, Timers, Transport } from '../platform/types';
+
+/**
+ * The real {@link NodeWire} of the CouplingNode: shared/protocol encoding,
+ * signatures with the node's secret key, contracts checked against the
+ * pinned hub key (a fixed-key Verifier: pass one to share its tables).
+ * It lives here, not in firmware/coupling (preloaded on the device), because
+ * it reaches the SHA-256 and curve code.
+ */
+export function protocolWire(secretKeyHex: string, hub: string | Verifier): NodeWire {
+  if (typeof secretKeyHex !== 'string' || !/^[0-9a-f]{64}$/.test(secretKeyHex)) fail('E_NODE_CONFIG', 'the node secret key must be 64 lowercase hex characters');
+  const verifier = typeof hub === 'string' ? new Verifier(hub) : hub;
+  return {
+    encode(kind: NodeKind, body: unknown): Uint8Array {
+      // Every kind but telemetry is signed by the node (encode validates the body against its kind).
+      return kind === 'telemetry' ? encode('telemetry', body as TelemetryBody) : encode(kind as 'offer', body as OrderBody, secretKeyHex);
+    },
+    contract(payload: Uint8Array): { body: ContractBody; valid: boolean } {
+      const msg = decodeEnvelope(payload, 'contract');
+      const sig = (msg as { sig?: string }).sig ?? '';
+      const body = msg.body as ContractBody;
+      return { body, valid: verifier.verify('contract', body, sig) };
+    },
+  };
+}
 
 /** One message to publish. */
 export interface CouplingPublish {
@@ -32,6 +59,10 @@ export interface CouplingCore {
   /** A message from the node's inbox or the public topics. */
   message(topic: string, payload: Uint8Array, nowMs: number): CouplingPublish[];
   linkState(up: boolean, nowMs: number): void;
+  /** A reading of the coupling's meter, when the board carries one (positive current = house → bus). */
+  meterSample?(s: { atMs: number; busMV: number; currentMA: number }): void;
+  /** A fault code from that meter (e.g. E_REVERSE_CURRENT). */
+  meterFault?(code: string, atMs: number): void;
 }
 
 export interface SafeCoreOptions {

@@ -2,17 +2,24 @@
  * Coupling node entry point (manifests/coupling.json): MPPT on UART 1, BMV
  * on UART 2 (UART 0 is xsbug's), RL1/RL2 drivers with contact read-back,
  * telemetry over MQTT. Thin on purpose: pins from the board provider,
- * adapters built once, the core injected. To run the full coupling node,
- * replace the `new SafeCouplingCore(...)` line with the CouplingNode class.
+ * adapters built once, the core injected: the full CouplingNode (HEMTS
+ * orders, verified contracts, delivery windows, fail-safe). Its state
+ * (settings, contract seq, message and order seqs) lives in the Preference
+ * domain `swg-coupling`. For a measuring-only board, swap in
+ * `new SafeCouplingCore(relays, now, { village, nodeId })` on the core line.
  */
 import board from 'swarmgrid/board';
 import { nodeInboxFilter, publicFilter } from '../../shared/protocol/index';
 import type { DigitalCtor, SerialCtor } from '../platform/moddable/io';
 import { DigitalReadBack, DigitalRelays } from '../platform/moddable/relays';
 import { openSerial } from '../platform/moddable/serial';
-import { CouplingApp, SafeCouplingCore } from './coupling-app';
+import { CouplingNode } from '../coupling/node';
+import { CouplingApp, protocolWire } from './coupling-app';
 import { COUPLING_PINS, pinOr, requireIo, requirePins } from './pins';
 import { startRuntime } from './runtime';
+
+/** Preference domain of the coupling node's own state. */
+const COUPLING_DOMAIN = 'swg-coupling';
 
 export default function main(): void {
   try {
@@ -36,7 +43,8 @@ function start(): void {
   const mppt = openSerial(Serial, { port: pinOr(board, 'mpptUart', 1), receive: pins.mpptRx, transmit: pins.mpptTx });
   const bmv = openSerial(Serial, { port: pinOr(board, 'bmvUart', 2), receive: pins.bmvRx, transmit: pins.bmvTx });
 
-  const core = new SafeCouplingCore(relays, rt.clock.nowMs(), { village: p.village, nodeId: p.nodeId });
+  const store = { get: (k: string) => rt.store.get(COUPLING_DOMAIN, k), set: (k: string, v: number | string | boolean | ArrayBuffer) => rt.store.set(COUPLING_DOMAIN, k, v) };
+  const core = new CouplingNode(relays, rt.clock.nowMs(), { village: p.village, nodeId: p.nodeId, wire: protocolWire(p.secretKeyHex, p.hubPublicKeyHex), store, onEvent: (e) => rt.log(e.kind === 'fault' ? 'warn' : 'info', `coupling: ${JSON.stringify(e)}`) });
   const app = new CouplingApp(core, { mppt, bmv }, readBack, rt.mqtt, rt.clock, rt.timers, rt.log, [
     nodeInboxFilter(p.village, p.nodeId),
     publicFilter(p.village),
