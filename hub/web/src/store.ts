@@ -96,8 +96,9 @@ export class Store {
 
   async loadOlderBlocks(limit = 20): Promise<number> {
     const lowest = this.blocks.length ? this.blocks[this.blocks.length - 1]!.height : undefined;
-    if (lowest === undefined || lowest <= 0) return 0;
-    const from = Math.max(0, lowest - limit);
+    // the hub's first block is height 1 (the API refuses from < 1)
+    if (lowest === undefined || lowest <= 1) return 0;
+    const from = Math.max(1, lowest - limit);
     const got = await api.blocks(from, Math.min(limit, lowest - from));
     const before = this.blocks.length;
     this.blocks = mergeBlocks(this.blocks, got);

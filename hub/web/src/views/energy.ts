@@ -30,6 +30,10 @@ export function runOf(x: unknown): Run | null {
   return Object.keys(out).length ? out : null;
 }
 
+function empty(x: EnergyHousehold['hours'][number]): boolean {
+  return x.socPermille === 0 && x.pvWh === 0 && x.loadWh === 0 && x.batteryWh === 0 && x.sentWh === 0 && x.receivedWh === 0;
+}
+
 function chartData(e: EnergyHousehold): [number[], number[], number[], number[], number[], (number | null)[]] {
   const hours = Array.from({ length: 24 }, (_, i) => i);
   const at = new Map(e.hours.map((x) => [x.hour, x]));
@@ -40,12 +44,13 @@ function chartData(e: EnergyHousehold): [number[], number[], number[], number[],
     col((x) => x.loadWh),
     col((x) => x.batteryWh),
     col((x) => x.sentWh - x.receivedWh),
-    hours.map((i) => { const x = at.get(i); return x ? x.socPermille / 10 : null; }),
+    // an hour with no telemetry at all has no SOC (not 0 %): leave a gap
+    hours.map((i) => { const x = at.get(i); return x && !empty(x) ? x.socPermille / 10 : null; }),
   ];
 }
 
 function hourTable(e: EnergyHousehold, caption: string): HTMLElement {
-  const rows = e.hours.map((x) => [
+  const rows = e.hours.filter((x) => !empty(x)).map((x) => [
     `${String(x.hour).padStart(2, '0')}:00`, f.energyWh(x.pvWh), f.energyWh(x.loadWh), f.energyWh(x.batteryWh),
     f.energyWh(x.sentWh), f.energyWh(x.receivedWh), f.socPermille(x.socPermille),
   ]);

@@ -18,8 +18,15 @@ export function sigMark(valid: boolean): HTMLElement {
     : h('span', { class: 'sig bad', title: 'signature does not verify' }, '✗ invalid');
 }
 
-function txTable(b: Block): HTMLElement {
-  const rows = (b.txs ?? []).map((t) => [t.kind, t.signer, h('code', { title: t.hash }, f.shortHex(t.hash)), sigMark(t.sigValid), t.summary]);
+/** A signer's public key as a person knows it: the hub, or a household's node. */
+function signerName(store: Store, key: string): HTMLElement | string {
+  if (store.status && key === store.status.hubKey) return 'hub';
+  for (const hh of store.households.values()) if (hh.nodeKey === key) return `${hh.name || hh.id} (node)`;
+  return /^[0-9a-f]{40,}$/.test(key) ? h('code', { title: key }, f.shortHex(key)) : key;
+}
+
+function txTable(store: Store, b: Block): HTMLElement {
+  const rows = (b.txs ?? []).map((t) => [t.kind, signerName(store, t.signer), h('code', { title: t.hash }, f.shortHex(t.hash)), sigMark(t.sigValid), t.summary]);
   return table(`Transactions of block ${b.height}`, ['Kind', 'Signer', 'Hash', 'Signature', 'What'], rows, 'no transactions');
 }
 
@@ -45,7 +52,7 @@ function blockItem(store: Store, b: Block, open: Set<number>): HTMLElement {
     }
     replace(body,
       h('p', { class: 'hashes' }, 'hash ', h('code', { title: b.hash }, f.shortHex(b.hash, 10)), ' · prev ', h('code', { title: b.prev }, f.shortHex(b.prev, 10)), ' · state ', h('code', { title: b.stateHash }, f.shortHex(b.stateHash, 10))),
-      txTable(b));
+      txTable(store, b));
   };
   det.addEventListener('toggle', () => {
     if (det.open) {
@@ -101,6 +108,7 @@ export function ledgerView(): View {
         });
         replace(balances, h('h3', { id: 'bal-h' }, 'Balances'), table('Account balances', ['Household', 'Balance', 'Reserved', 'Free'], rows, 'no accounts'));
       };
+      let noOlder = false;
       const renderBlocks = () => {
         const top = store.blocks[0];
         info.textContent = top ? `Height ${top.height}; showing ${store.blocks.length} ${store.blocks.length === 1 ? 'block' : 'blocks'}, newest first.` : 'No blocks yet.';
@@ -109,12 +117,17 @@ export function ledgerView(): View {
         for (const el of Array.from(list.children) as HTMLElement[]) old.set(Number(el.dataset.height), el);
         const els = store.blocks.map((b) => old.get(b.height) ?? blockItem(store, b, open));
         reconcile(list, els);
-        more.hidden = !store.blocks.length || store.blocks[store.blocks.length - 1]!.height <= 0;
+        more.hidden = noOlder || !store.blocks.length || store.blocks[store.blocks.length - 1]!.height <= 1;
       };
       more.addEventListener('click', async () => {
         more.disabled = true;
         try {
-          await store.loadOlderBlocks(20);
+          if ((await store.loadOlderBlocks(20)) === 0) {
+            noOlder = true;
+            renderBlocks();
+          }
+        } catch (e) {
+          info.textContent = `Could not load older blocks: ${(e as Error).message}`;
         } finally {
           more.disabled = false;
         }
