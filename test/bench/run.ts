@@ -11,6 +11,7 @@ const benches: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   protocol: () => import('./protocol'),
   'testbed-models': () => import('./testbed-models'),
   coupling: () => import('./coupling'),
+  dashboard: () => import('./dashboard'),
 };
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));

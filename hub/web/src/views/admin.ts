@@ -15,7 +15,7 @@ let uid = 0;
 /** A read-only text block with a Copy button (works on plain http, where navigator.clipboard is absent). */
 export function copyable(label: string, text: string): HTMLElement {
   const id = `copy-${++uid}`;
-  const area = h('textarea', { id, readonly: true, rows: Math.min(16, text.split('\n').length + 1), spellcheck: 'false', class: 'mono' });
+  const area = h('textarea', { id, readonly: true, rows: Math.min(16, text.split('\n').reduce((n, line) => n + Math.max(1, Math.ceil(line.length / 72)), 0) + 1), spellcheck: 'false', class: 'mono' });
   area.value = text;
   const done = h('span', { class: 'muted', role: 'status' });
   const btn = h('button', { type: 'button' }, `Copy ${label}`);
@@ -146,8 +146,10 @@ export function adminView(): View {
         replace(admitOut, h('p', null, 'Admitting…'));
         try {
           const bundle = await api.admit(body);
-          replace(admitOut, h('p', { class: 'ok', role: 'status' }, `✓ Admitted ${body.household}. Put this on its boards:`), bundleView(bundle));
+          const done = h('p', { class: 'ok', role: 'status', tabindex: -1 }, `✓ Admitted ${body.household}. Put this on its boards:`);
+          replace(admitOut, done, bundleView(bundle));
           admitForm.reset();
+          done.focus();
         } catch (e) {
           replace(admitOut, h('p', { class: 'bad', role: 'alert' }, errorText(e)));
         }
