@@ -4,7 +4,7 @@
  * read-back, an in-memory Preference store, a hub key that signs contracts.
  * Portable (runs on Node and inside XS).
  */
-import { CouplingNode, type CouplingNodeOptions, type NodeEvent } from '../../../firmware/coupling/node';
+import { CouplingNode, type CouplingNodeOptions, type NodeEvent, type NodeWire } from '../../../firmware/coupling/node';
 import { protocolWire } from '../../../firmware/main/coupling-app';
 import { FakeRelays } from '../../../firmware/coupling/relays';
 import type { SettingsStore } from '../../../firmware/coupling/settings';
@@ -38,6 +38,10 @@ export interface RigOptions {
   node?: Partial<CouplingNodeOptions>;
   hubPk: string;
   nodeId?: string;
+  /** Share one wire (its Verifier) across rigs. */
+  wire?: NodeWire;
+  /** Relay writes go here too (property checks). */
+  onWrite?: (atMs: number, rl1: boolean, rl2: boolean) => void;
 }
 
 /** A node with its emulated devices; `run(ms)` advances time in 100 ms control steps. */
@@ -60,17 +64,16 @@ export class NodeRig {
   readonly #mpptParser: VeDirectParser;
   readonly #bmvParser: VeDirectParser;
   readonly #opts: RigOptions;
+  readonly #wire: NodeWire;
   #nextBlockMs: number;
 
   constructor(o: RigOptions) {
     this.#opts = o;
+    this.#wire = o.wire ?? protocolWire(NODE_SK, o.hubPk);
     this.nowMs = o.startMs ?? DAY0 + 10 * H;
     this.store = o.store ?? memStore();
     this.relays = o.relays ?? new FakeRelays();
-    const rel = this.relays;
-    const writes = this.writes;
-    const wrapped = { write: (a: boolean, b: boolean) => { rel.write(a, b); writes.push({ atMs: this.nowMs, bits: `${a ? 1 : 0}${b ? 1 : 0}` }); } };
-    this.node = this.#make(wrapped);
+    this.node = this.#make();
     const mr = new VictronRecord();
     const br = new VictronRecord();
     this.#mpptParser = new VeDirectParser({ block: (b) => { mr.apply(b, this.nowMs); this.node.mppt(mr, this.nowMs); } });
@@ -78,11 +81,18 @@ export class NodeRig {
     this.#nextBlockMs = this.nowMs;
   }
 
-  #make(relays: { write(a: boolean, b: boolean): void }): CouplingNode {
+  #make(): CouplingNode {
+    const relays = {
+      write: (a: boolean, b: boolean) => {
+        this.relays.write(a, b);
+        this.writes.push({ atMs: this.nowMs, bits: `${a ? 1 : 0}${b ? 1 : 0}` });
+        if (this.#opts.onWrite) this.#opts.onWrite(this.nowMs, a, b);
+      },
+    };
     return new CouplingNode(relays, this.nowMs, {
       nodeId: this.#opts.nodeId ?? 'house-a',
       village: 'demo',
-      wire: protocolWire(NODE_SK, this.#opts.hubPk),
+      wire: this.#wire,
       store: this.store,
       linkUp: true,
       settings: { strategy: 'paper', pvProfileMWh: pvProfile() },
@@ -93,9 +103,7 @@ export class NodeRig {
 
   /** Reboot: a new node on the same store and relays. */
   reboot(): void {
-    const rel = this.relays;
-    const writes = this.writes;
-    this.node = this.#make({ write: (a, b) => { rel.write(a, b); writes.push({ atMs: this.nowMs, bits: `${a ? 1 : 0}${b ? 1 : 0}` }); } });
+    this.node = this.#make();
   }
 
   #collect(list: { topic: string; payload: Uint8Array }[]): void {
