@@ -118,7 +118,8 @@ export function historyChart(el: HTMLElement, title: string): Chart {
     ],
     scales: { x: { time: true }, '%': { range: [0, 100] } },
     axes: [
-      { font: axisFont, space: 50, values: (_u, ticks) => ticks.map((t) => clock(t * 1000)) },
+      // seconds on the axis only when the ticks are less than a minute apart
+      { font: axisFont, space: 60, values: (_u, ticks) => ticks.map((t) => clock(t * 1000, ticks.length > 1 && ticks[1]! - ticks[0]! < 60)) },
       { font: axisFont, label: 'W', labelFont: axisFont, size: 44, values: (_u, ticks) => ticks.map((t) => fixed(t)) },
       { font: axisFont, scale: '%', side: 1, grid: { show: false }, size: 50, values: (_u, ticks) => ticks.map((t) => `${t}%`) },
     ],

@@ -178,7 +178,22 @@ e2e('Village: both houses appear with mode, SOC, powers; a value changes live', 
   await card('Supplier house supplier').getByText('Prosumer').waitFor(WAIT);
   await card('Requester house requester').getByText('Consumer').waitFor(WAIT);
   assert.match(await page.getByText(/2 households, 2 online/).textContent() ?? '', /0 open faults/);
+  // presence: the requester drops off and comes back; a fault shows on the supplier's card
+  await requester.offline();
+  await card('Requester house requester').getByText(/offline since \d\d:\d\d/).waitFor(WAIT);
+  await page.getByText(/2 households, 1 online/).waitFor(WAIT);
+  await requester.online();
+  await card('Requester house requester').getByText('online', { exact: true }).waitFor(WAIT);
+  await supplier.fault('RELAY_READBACK', 'RL1 did not read back closed');
+  await card('Supplier house supplier').getByText('Open faults (1)').waitFor(WAIT);
+  assert.match(await card('Supplier house supplier').textContent() ?? '', /RELAY_READBACK since \d\d:\d\d — RL1 did not read back closed/);
   await shoot('village');
+  // one household's last 24 h, through its link
+  await page.getByRole('link', { name: 'Last 24 h of supplier' }).click();
+  await page.getByRole('heading', { level: 2, name: 'Household Supplier house' }).waitFor(WAIT);
+  await page.getByText(/points? since \d\d:\d\d; latest \d\d:\d\d:\d\d: SOC 88\.0 %/).waitFor(WAIT);
+  assert.is(await page.locator('.chart canvas').count(), 1);
+  await shoot('village-household');
 });
 
 e2e('Market: an offer rests in the book, a request makes a contract that counts down, delivers and settles', async () => {

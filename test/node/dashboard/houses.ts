@@ -47,6 +47,7 @@ export class House {
   private orderSeq = 0;
   private ackSeq = 0;
   private meterSeq = 0;
+  private faultSeq = 0;
   private exportMWh = 0;
   private importMWh = 0;
   readonly contracts: ContractBody[] = [];
@@ -80,6 +81,16 @@ export class House {
 
   async online(): Promise<void> {
     await this.node.publishAsync(this.topic('presence'), Buffer.from(encode('presence', { node: this.id, online: true, atMs: this.now() })), { qos: 1, retain: true });
+  }
+
+  async offline(): Promise<void> {
+    await this.node.publishAsync(this.topic('presence'), Buffer.from(encode('presence', { node: this.id, online: false, atMs: this.now() })), { qos: 1, retain: true });
+  }
+
+  /** A fault raised by the coupling node (signed). */
+  async fault(code: string, detail: string): Promise<void> {
+    const body = { node: this.id, seq: ++this.faultSeq, code, atMs: this.now(), detail };
+    await this.node.publishAsync(this.topic('fault'), Buffer.from(encode('fault', body, this.b.node.secretKey)), { qos: 1 });
   }
 
   async telemetry(t: Telemetry): Promise<void> {

@@ -111,6 +111,7 @@ export function villageView(): View {
   let off: (() => void) | null = null;
   let timer: number | undefined;
   let chart: Chart | null = null;
+  let mounts = 0;
 
   function mountList(root: HTMLElement, ctx: ViewContext): void {
     const { store } = ctx;
@@ -159,7 +160,9 @@ export function villageView(): View {
     replace(root, h('p', { class: 'crumbs' }, h('a', { href: '#/village' }, '← Village')), title, h('div', { class: 'cards one' }, card.el), info, box);
     const fill = () => {
       const hh = store.households.get(id);
-      if (hh) fillCard(card, hh, store.now());
+      if (!hh) return;
+      fillCard(card, hh, store.now());
+      title.textContent = `Household ${hh.name || id}`;
     };
     fill();
     const offCard = store.on(['households'], fill);
@@ -178,21 +181,29 @@ export function villageView(): View {
       const hh = store.households.get(id);
       title.textContent = `Household ${hh?.name ?? id}`;
       info.textContent = last
-        ? `${points.length} points since ${f.when(points[0]!.atMs, store.now())}; latest ${f.clock(last.atMs, true)}: SOC ${f.socPermille(last.socPermille)}, PV ${f.powerMW(last.pvPowerMW)}, load ${f.powerMW(last.loadPowerMW)}, bus ${busText(last.busPowerMW)}`
+        ? `${points.length} ${points.length === 1 ? 'point' : 'points'} since ${f.when(points[0]!.atMs, store.now())}; latest ${f.clock(last.atMs, true)}: SOC ${f.socPermille(last.socPermille)}, PV ${f.powerMW(last.pvPowerMW)}, load ${f.powerMW(last.loadPowerMW)}, bus ${busText(last.busPowerMW)}`
         : 'No telemetry in the last 24 h.';
     };
+    // the latest telemetry joins the history (kept at one point a minute, like the hub's)
+    const addLatest = (): boolean => {
+      const t = store.households.get(id)?.telemetry;
+      if (!t) return false;
+      const last = points[points.length - 1];
+      if (last && t.atMs <= last.atMs) return false;
+      if (liveTail && last && t.atMs - last.atMs < 60000) points[points.length - 1] = t;
+      else points.push(t);
+      liveTail = true;
+      return true;
+    };
+    let liveTail = false;
+    const token = ++mounts;
     api.household(id).then((d) => {
+      if (token !== mounts) return; // the view was left meanwhile
       points = d.history.slice();
+      addLatest();
       draw();
       const offPoints = store.on(['households'], () => {
-        const t = store.households.get(id)?.telemetry;
-        if (!t) return;
-        const last = points[points.length - 1];
-        if (last && t.atMs <= last.atMs) return;
-        // keep at most one point a minute, like the hub's history
-        if (last && t.atMs - last.atMs < 60000) points[points.length - 1] = t;
-        else points.push(t);
-        draw();
+        if (addLatest()) draw();
       });
       off = () => {
         offCard();
@@ -209,6 +220,7 @@ export function villageView(): View {
       else mountList(root, ctx);
     },
     unmount() {
+      mounts++;
       off?.();
       off = null;
       if (timer !== undefined) clearInterval(timer);
