@@ -369,7 +369,8 @@ export class CouplingNode implements CouplingCore {
     for (const e of ev) this.#emit({ kind: 'window', atMs: nowMs, event: e });
     if (ev.length) this.#interlock.tick(nowMs); // a window that just started may close at once
 
-    if (allowed && nowMs >= this.#nextHemtsMs) {
+    if (allowed && nowMs >= this.#nextHemtsMs && !this.#vedStale(nowMs)) {
+      // Only on fresh battery data: the first evaluation must not act on the boot-time SOC guess.
       this.#nextHemtsMs = nowMs + this.#hemtsEveryMs;
       this.#runHemts(nowMs);
     }
