@@ -166,6 +166,7 @@ export class CouplingNode implements CouplingCore {
   #readBack: RelayReadBack | null = null;
   #nextTelemetryMs = 0;
   #nextHemtsMs = 0;
+  #nextFlushMs = 0;
   #nowMs: number;
   #reverseLatched: { atMs: number } | null = null;
   #brokerFaulted = false;
@@ -379,7 +380,11 @@ export class CouplingNode implements CouplingCore {
       this.#out.push({ topic: this.#topics.telemetry, payload: this.#wire.encode('telemetry', this.telemetry(nowMs)), qos: 0 });
       this.#recentFaults = [];
     }
-    this.#settings.flush(nowMs);
+    if (nowMs >= this.#nextFlushMs) {
+      // Throttled writes of changed settings (a learned PV profile); checking costs an encode, so once a minute.
+      this.#nextFlushMs = nowMs + 60_000;
+      this.#settings.flush(nowMs);
+    }
     return this.#drain();
   }
 

@@ -11,6 +11,7 @@ const benches: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   protocol: () => import('./protocol'),
   'testbed-models': () => import('./testbed-models'),
   coupling: () => import('./coupling'),
+  'coupling-node': () => import('./coupling-node'),
   dashboard: () => import('./dashboard'),
 };
 
