@@ -73,6 +73,17 @@ flow('without meter and without broker the window still ends at endMs by the loc
   assert.ok(r.events.some((e) => e.kind === 'window' && e.event.kind === 'stop' && e.event.reason === 'end'));
 });
 
+flow('back-to-back windows: RL1 opens at the seller window end, RL2 closes only after the dead time', () => {
+  const r = new NodeRig({ hubPk });
+  r.run(1000);
+  const X = DAY0 + 10 * H + 10_000;
+  r.deliver(signedContract({ id: 'c-000001', seq: 1, beginMs: DAY0 + 10 * H + 2000, endMs: X }));
+  r.deliver(signedContract({ id: 'c-000002', seq: 2, seller: 'house-b', buyer: 'house-a', beginMs: X, endMs: X + 60_000 }));
+  r.run(15_000);
+  const t = (w: { atMs: number; bits: string }) => [w.atMs - X, w.bits];
+  assert.equal(r.writes.slice(1).map(t), [[-8000, '10'], [0, '00'], [200, '01']]);
+});
+
 flow('a redelivered contract is acked again and executed once', () => {
   const r = new NodeRig({ hubPk });
   r.run(1000);
