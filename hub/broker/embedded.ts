@@ -81,7 +81,12 @@ export async function startEmbeddedBroker<Identity>(o: EmbeddedBrokerOptions<Ide
     },
   });
 
-  const tcp: Server = createServer(aedes.handle);
+  // No Nagle: MQTT sends small packets (PUBACK, a contract) that must not
+  // wait up to 40 ms for the peer's delayed ACK.
+  const tcp: Server = createServer((socket) => {
+    socket.setNoDelay(true);
+    aedes.handle(socket);
+  });
   await new Promise<void>((resolve, reject) => {
     tcp.once('error', reject);
     tcp.listen(o.port, o.host ?? '0.0.0.0', () => resolve());

@@ -16,7 +16,7 @@
  */
 import { encodeMessage, inTopic, publicTopic, type ContractBody, type Message } from '../../shared/protocol';
 import type { Trade } from '../market/types';
-import type { Envelope } from '../ledger/types';
+import type { Envelope, TxOutcome } from '../ledger/types';
 import type { HubContext } from './context';
 import type { IndexedContract } from './ledger-index';
 import type { TradeRecord } from './market';
@@ -71,10 +71,14 @@ export class ContractDesk {
     return this.acks.get(id) ?? { seller: null, buyer: null };
   }
 
-  /** Turn trades into signed contracts, record them, send them. */
-  async issue(trades: readonly Trade[]): Promise<void> {
-    if (trades.length === 0) return;
+  /**
+   * Turn trades into signed contracts, record them, send them. `leading`
+   * envelopes (the order that made the trades) go into the same ledger
+   * batch, ahead of the contracts; their outcomes are returned.
+   */
+  async issue(trades: readonly Trade[], leading: readonly unknown[] = []): Promise<TxOutcome[]> {
     const ctx = this.ctx;
+    if (trades.length === 0) return leading.length ? ctx.writer.submitAll(leading) : [];
     const now = ctx.now();
     const envs: Array<Message<'contract'>> = [];
     const records: TradeRecord[] = [];
@@ -99,7 +103,8 @@ export class ContractDesk {
       ctx.market.link(id, t.id);
     }
     await ctx.store.batch(records.map((r) => ({ type: 'put', key: `trade/${r.contractId}`, value: r })));
-    const outcomes = await ctx.writer.submitAll(envs);
+    const all = await ctx.writer.submitAll([...leading, ...envs]);
+    const outcomes = all.slice(leading.length);
     const sends: Array<Promise<void>> = [];
     outcomes.forEach((o, i) => {
       const env = envs[i]!;
@@ -115,6 +120,7 @@ export class ContractDesk {
     });
     await Promise.all(sends);
     ctx.bookChanged();
+    return all.slice(0, leading.length);
   }
 
   private switchOf(t: Trade): [number, number] {
@@ -139,14 +145,16 @@ export class ContractDesk {
   /** A verified contract-ack from `node`: record it (durably) and stop re-sending to it. */
   async ack(contract: IndexedContract, node: string, rec: AckRecord, replay: { key: string; seq: number }): Promise<void> {
     const b = contract.env.body;
+    // Update memory first, synchronously: two acks arriving together must not
+    // each write their own copy over the other's.
     const acks = { ...this.acksOf(b.id) };
     if (node === b.seller) acks.seller = rec;
     if (node === b.buyer) acks.buyer = rec;
+    this.acks.set(b.id, acks);
     await this.ctx.store.batch([
       { type: 'put', key: `ack/${b.id}`, value: acks },
       { type: 'put', key: `rg/${replay.key}`, value: replay.seq },
     ]);
-    this.acks.set(b.id, acks);
     this.ctx.events.emit('contract', this.view(b.id));
   }
 

@@ -146,7 +146,9 @@ export class Hub {
     this.ensureUser(DASHBOARD_USER, this.keys.dashboardMqttPassword, 'dashboard');
 
     await this.openLedger();
-    this.store = new HubStore(join(o.dataDir, 'hub'), { sync: o.sync ?? true });
+    // Not fsynced: everything in it is derived from the (fsynced) ledger or
+    // harmless to lose in a power cut (see store.ts); a killed process loses nothing.
+    this.store = new HubStore(join(o.dataDir, 'hub'), { sync: false });
     await this.store.open();
     this.index = new LedgerIndex(this.store);
     await this.index.load();

@@ -13,7 +13,10 @@
  * On start the engine holds again every unsettled ledger contract's trade,
  * then the ledger's open orders are re-submitted with what is left of them
  * (their energy less the energy of the ledger's contracts made from them),
- * in ledger order. Matching may then resume where it stopped.
+ * in ledger order. Matching may then resume where it stopped. The hub store
+ * is written without fsync (a killed process loses nothing; a power cut may
+ * lose the last records): a contract without its record is charged to the
+ * parties' open orders that could have made it.
  */
 import { MatchingEngine } from '../market/engine';
 import type { BookOrder, GridRules, MarketRules, Outcome, Trade, TradeCircuit } from '../market/types';
@@ -82,12 +85,32 @@ export class MarketDesk {
     this.contractOf.clear();
     const filled = new Map<string, number>();
     const open = [...index.contracts.values()].sort((a, b) => a.env.body.seq - b.env.body.seq);
+    const orders: Order[] = [];
+    for (const [k, v] of this.ledger.stateEntries()) if (k.startsWith('ord/')) orders.push(v as unknown as Order);
+    const pos = (id: string) => index.orders.get(id)?.pos ?? Number.MAX_SAFE_INTEGER;
+    orders.sort((a, b) => pos(a.id) - pos(b.id) || (a.id < b.id ? -1 : 1));
     for (const c of open) {
       const b = c.env.body;
       const r = records.get(b.id);
       if (r) {
         filled.set(r.buyOrderId, (filled.get(r.buyOrderId) ?? 0) + b.energyMWh);
         filled.set(r.sellOrderId, (filled.get(r.sellOrderId) ?? 0) + b.energyMWh);
+      } else {
+        // No trade record (the hub store is not fsynced, so a power cut can
+        // lose the last ones): charge the contract's energy to the parties'
+        // open orders that could have made it, in ledger order.
+        for (const [node, kind] of [[b.seller, 'offer'], [b.buyer, 'request']] as const) {
+          let left = b.energyMWh;
+          for (const o of orders) {
+            if (left === 0) break;
+            if (o.node !== node || o.kind !== kind || o.fromMs > b.beginMs || o.toMs < b.endMs) continue;
+            if (kind === 'offer' ? o.priceUnitsPerKWh > b.priceUnitsPerKWh : o.priceUnitsPerKWh < b.priceUnitsPerKWh) continue;
+            const take = Math.min(left, o.energyMWh - (filled.get(o.id) ?? 0));
+            if (take <= 0) continue;
+            filled.set(o.id, (filled.get(o.id) ?? 0) + take);
+            left -= take;
+          }
+        }
       }
       if (c.settlement || this.ledger.contract(b.id)?.settled) continue;
       const trade: Trade = {
@@ -113,10 +136,6 @@ export class MarketDesk {
         this.log('warn', `market: cannot hold contract ${b.id} again: ${(err as Error).message}`);
       }
     }
-    const orders: Order[] = [];
-    for (const [k, v] of this.ledger.stateEntries()) if (k.startsWith('ord/')) orders.push(v as unknown as Order);
-    const pos = (id: string) => index.orders.get(id)?.pos ?? Number.MAX_SAFE_INTEGER;
-    orders.sort((a, b) => pos(a.id) - pos(b.id) || (a.id < b.id ? -1 : 1));
     const trades: Trade[] = [];
     for (const o of orders) {
       const left = o.energyMWh - (filled.get(o.id) ?? 0);

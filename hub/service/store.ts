@@ -14,6 +14,13 @@
  *
  * Derived entries are rebuilt from the blocks after `idx/height` on start, so
  * a crash between a ledger commit and the index write loses nothing.
+ *
+ * The hub writes it without fsync: a killed process loses nothing (LevelDB
+ * has handed every write to the OS); a power cut may lose the last writes,
+ * which costs at most a re-sent contract (acks), a replayed fault or ack
+ * accepted again (replay windows), or a contract whose fill is re-derived
+ * from the ledger (trade records, see market.ts). The ledger, fsynced, stays
+ * the authority for everything money depends on.
  */
 import { Level } from 'level';
 import { fail } from '../../shared/errors';

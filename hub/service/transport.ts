@@ -36,6 +36,8 @@ export class Transport {
         reject(err);
       };
       client.once('error', onError);
+      // No Nagle on the hub's own socket (small packets, loopback or LAN).
+      client.on('connect', () => (client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true));
       client.once('connect', () => {
         client.off('error', onError);
         client.on('error', () => undefined); // reconnects; the hub's status shows it

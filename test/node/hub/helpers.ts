@@ -99,6 +99,7 @@ export class Device {
       });
       c.once('error', reject);
       c.once('connect', async () => {
+        (c.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
         c.off('error', reject);
         c.on('error', () => undefined);
         const d = new Device(c, village, node, secretKey);
