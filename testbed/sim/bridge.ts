@@ -14,6 +14,7 @@
  */
 import mqtt, { type MqttClient } from 'mqtt';
 import type { ClientName, InboxMessage } from '../house-firmware/host';
+import { simFail } from './errors';
 
 /** What the simulation needs from the hub it runs against. */
 export interface SimHub {
@@ -162,7 +163,7 @@ export class MqttBridge {
     for (;;) {
       let spins = 0;
       while (!this.#quiet()) {
-        if (Date.now() > end) throw new Error(`MQTT did not settle: published ${this.#published} seen ${this.#seenFromBoards}, hub ${this.#hubReceived}/${this.#hubExpected}, boards ${this.#boards.map((b) => `${b.clientId} ${b.received}/${b.expected}`).join(', ')}`);
+        if (Date.now() > end) simFail('E_SIM_MQTT', `MQTT did not settle: published ${this.#published} seen ${this.#seenFromBoards}, hub ${this.#hubReceived}/${this.#hubExpected}, boards ${this.#boards.map((b) => `${b.clientId} ${b.received}/${b.expected}`).join(', ')}`);
         // Let socket I/O run: a few immediate turns first, then short sleeps.
         await new Promise<void>((r) => (spins++ < 50 ? setImmediate(r) : setTimeout(r, 1)));
       }
