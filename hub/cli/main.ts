@@ -21,6 +21,7 @@ export const commands: Record<string, Loader> = {
   'ledger audit': () => import('./ledger').then((m) => ({ command: m.audit })),
   'ledger export': () => import('./ledger').then((m) => ({ command: m.exportCommand })),
   'loads generate': () => import('./loads'),
+  simulate: () => import('./simulate'),
   'firmware replay': () => import('./firmware'),
   hub: () => import('./hub'),
   'member add': () => import('./member'),
