@@ -13,6 +13,7 @@
  * {@link Claims} records the trades that hold those resources until they
  * are settled; {@link planTrade} picks a window that respects them.
  */
+import { GridProfile } from './grid';
 import type { GridRules, Trade, TradeCircuit } from './types';
 
 /** Milliseconds per hour: energy(mWh) = power(mW) × duration(ms) / MS_PER_HOUR. */
@@ -26,14 +27,18 @@ export class Claims {
   private readonly byNode = new Map<string, Trade[]>();
   private readonly reserved = new Map<string, number>();
   private readonly sold = new Map<string, number>();
-  /** Longest window ever added (an upper bound for the active trades). */
-  private longestMs = 0;
   /** Lowest endMs among the active trades (prune has nothing to do before it). */
   private firstEndMs = Number.MAX_SAFE_INTEGER;
+  /** Bus load and circuits over time, of the active trades. */
+  readonly grid: GridProfile;
+
+  constructor(circuits = 0) {
+    this.grid = new GridProfile(circuits);
+  }
 
   add(trade: Trade): void {
     this.open.set(trade.id, trade);
-    this.longestMs = Math.max(this.longestMs, trade.endMs - trade.beginMs);
+    this.grid.add(trade);
     this.firstEndMs = Math.min(this.firstEndMs, trade.endMs);
     insertSorted(this.active, trade);
     for (const node of [trade.buyer, trade.seller]) {
@@ -54,7 +59,10 @@ export class Claims {
     const trade = this.open.get(id);
     if (!trade) return undefined;
     this.open.delete(id);
+    const n = this.active.length;
     this.active = this.active.filter((t) => t !== trade);
+    // A pruned trade's steps are already gone with the past.
+    if (this.active.length < n) this.grid.remove(trade);
     for (const node of [trade.buyer, trade.seller]) {
       const rest = (this.byNode.get(node) ?? []).filter((t) => t !== trade);
       if (rest.length) this.byNode.set(node, rest);
@@ -72,6 +80,7 @@ export class Claims {
    */
   prune(nowMs: number): void {
     if (nowMs < this.firstEndMs) return;
+    this.grid.prune(nowMs);
     this.active = this.active.filter((t) => t.endMs > nowMs);
     this.firstEndMs = Number.MAX_SAFE_INTEGER;
     for (const t of this.active) if (t.endMs < this.firstEndMs) this.firstEndMs = t.endMs;
@@ -95,27 +104,6 @@ export class Claims {
   /** `node`'s unpruned trades (either side), by beginMs. */
   nodeTrades(node: string): readonly Trade[] {
     return this.byNode.get(node) ?? [];
-  }
-
-  /** Unpruned trades whose window overlaps [fromMs, toMs), by beginMs. */
-  overlapping(fromMs: number, toMs: number): Trade[] {
-    // A trade that ends after fromMs began after fromMs − (longest duration):
-    // binary-search there instead of scanning from the oldest trade.
-    const earliest = fromMs - this.longestMs;
-    let lo = 0;
-    let hi = this.active.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.active[mid]!.beginMs < earliest) lo = mid + 1;
-      else hi = mid;
-    }
-    const out: Trade[] = [];
-    for (let i = lo; i < this.active.length; i++) {
-      const t = this.active[i]!;
-      if (t.beginMs >= toMs) break;
-      if (t.endMs > fromMs) out.push(t);
-    }
-    return out;
   }
 
   /** Every unsettled trade, by seq. */
@@ -147,8 +135,8 @@ export interface PlanRequest {
   powerMW: number;
   /** Trades of the buyer and of the seller (their time slots). */
   nodeBusy: readonly Trade[];
-  /** Every trade overlapping [fromMs, toMs) (bus power, circuits). */
-  gridBusy: readonly Trade[];
+  /** The load and circuits of every trade on the grid (see {@link GridProfile.of}). */
+  view: GridProfile;
   grid: GridRules;
   /** Contract boundaries lie on multiples of slotMs (epoch-aligned). */
   slotMs: number;
@@ -203,20 +191,41 @@ export interface Plan {
  * integers is exact.
  */
 export function planTrade(req: PlanRequest): Plan | null {
-  const { nodeBusy, gridBusy, grid, slotMs } = req;
+  const { nodeBusy, view, grid, slotMs } = req;
   const lo = up(req.fromMs, slotMs);
   const hi = down(req.toMs, slotMs);
   if (lo >= hi || req.energyMWh < req.minTradeMWh || req.powerMW < req.minPowerMW) return null;
-
   // Cheap first: both nodes must share a free stretch that could carry the
   // minimum at full power, whatever the grid does. Most pairs stop here.
   if (!nodeRoom(lo, hi, req)) return null;
 
-  const points = candidatePoints(lo, hi, nodeBusy, gridBusy, slotMs);
-  // Bus load profile: load[i] holds on [points[i], points[i+1]) — every
-  // change of load happens at a trade's begin/end, which is a point (trades
-  // are on the same slot grid; `up` keeps it safe if they were not).
-  const load = grid.kind === 'bus' ? loadProfile(points, gridBusy) : [];
+  // Candidate points with the bus load (star: circuits taken) holding from
+  // each: load[i] holds on [points[i], points[i+1]) because every change
+  // of load is a step of the profile and every step inside is a point.
+  const points: number[] = [];
+  const load: number[] = [];
+  const nodePts = nodePoints(lo, hi, nodeBusy, slotMs);
+  const byPower = grid.kind === 'bus';
+  const steps = byPower ? view.load : view.count;
+  let k = view.segment(lo);
+  let a = 0;
+  let b = k + 1;
+  const push = (p: number) => {
+    if (points.length && points[points.length - 1] === p) return;
+    while (k + 1 < view.times.length && view.times[k + 1]! <= p) k++;
+    points.push(p);
+    load.push(k >= 0 ? steps[k]! : 0);
+  };
+  push(lo);
+  for (;;) {
+    const np = a < nodePts.length ? nodePts[a]! : Number.POSITIVE_INFINITY;
+    const gp = b < view.times.length ? up(view.times[b]!, slotMs) : Number.POSITIVE_INFINITY;
+    const p = Math.min(np, gp);
+    if (p >= hi) break;
+    if (p === np) a++;
+    else b++;
+    if (p > lo) push(p);
+  }
 
   for (let i = 0; i < points.length; i++) {
     const t = points[i]!;
@@ -247,11 +256,12 @@ export function planTrade(req: PlanRequest): Plan | null {
       }
       circuit = { kind: 'bus' };
     } else {
+      if (load[i]! >= grid.circuits) continue;
       power = req.powerMW;
       let best = -1;
       let bestEnd = -1;
       for (let c = 0; c < grid.circuits; c++) {
-        const freeUntil = circuitFreeUntil(gridBusy, c, t, nodeEnd);
+        const freeUntil = circuitFreeUntil(view.circuit(c), t, nodeEnd);
         if (freeUntil > bestEnd) {
           best = c;
           bestEnd = freeUntil;
@@ -309,36 +319,17 @@ function down(x: number, slot: number): number {
   return Math.floor(x / slot) * slot;
 }
 
-function candidatePoints(lo: number, hi: number, a: readonly Trade[], b: readonly Trade[], slot: number): number[] {
-  const pts = [lo];
-  for (const list of [a, b]) {
-    for (const tr of list) {
-      const p = up(tr.beginMs, slot);
-      if (p > lo && p < hi) pts.push(p);
-      const q = up(tr.endMs, slot);
-      if (q > lo && q < hi) pts.push(q);
-    }
+/** Node trades' begins and ends inside (lo, hi), on the slot grid, ascending, unique. */
+function nodePoints(lo: number, hi: number, trades: readonly Trade[], slot: number): number[] {
+  const pts: number[] = [];
+  for (const tr of trades) {
+    const p = up(tr.beginMs, slot);
+    if (p > lo && p < hi) pts.push(p);
+    const q = up(tr.endMs, slot);
+    if (q > lo && q < hi) pts.push(q);
   }
   pts.sort((x, y) => x - y);
-  const out: number[] = [];
-  for (const p of pts) if (out.length === 0 || out[out.length - 1] !== p) out.push(p);
-  return out;
-}
-
-/** The bus load at each of the ascending `points`, in O((P + T) log T). */
-function loadProfile(points: readonly number[], trades: readonly Trade[]): number[] {
-  const begins = [...trades].sort((x, y) => x.beginMs - y.beginMs);
-  const ends = [...trades].sort((x, y) => x.endMs - y.endMs);
-  const out: number[] = [];
-  let b = 0;
-  let e = 0;
-  let load = 0;
-  for (const p of points) {
-    while (b < begins.length && begins[b]!.beginMs <= p) load += begins[b++]!.maxPowerMW;
-    while (e < ends.length && ends[e]!.endMs <= p) load -= ends[e++]!.maxPowerMW;
-    out.push(load);
-  }
-  return out;
+  return pts;
 }
 
 /** Sum of the powers of the trades whose window contains `t`. */
@@ -348,13 +339,18 @@ export function loadAt(trades: readonly Trade[], t: number): number {
   return load;
 }
 
-/** Until when circuit `index` stays free from `t` (capped at `limit`); -1 if taken at t. */
-function circuitFreeUntil(trades: readonly Trade[], index: number, t: number, limit: number): number {
-  let until = limit;
-  for (const tr of trades) {
-    if (tr.circuit.kind !== 'star' || tr.circuit.index !== index) continue;
-    if (tr.beginMs <= t && t < tr.endMs) return -1;
-    if (tr.beginMs > t && tr.beginMs < until) until = tr.beginMs;
+/** Until when a circuit (its trades by beginMs) stays free from `t`, capped at `limit`; -1 if taken at t. */
+function circuitFreeUntil(trades: readonly Trade[], t: number, limit: number): number {
+  // First trade that ends after t (binary search: ends ascend with begins).
+  let lo = 0;
+  let hi = trades.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (trades[mid]!.endMs <= t) lo = mid + 1;
+    else hi = mid;
   }
-  return until;
+  const next = trades[lo];
+  if (!next) return limit;
+  if (next.beginMs <= t) return -1;
+  return Math.min(next.beginMs, limit);
 }

@@ -58,7 +58,7 @@ export class MatchingEngine {
   private readonly rules: Required<MarketRules>;
   private readonly accounts: AccountsView;
   private readonly book = new OrderBook();
-  private readonly claims = new Claims();
+  private readonly claims: Claims;
   private readonly declarations = new Map<string, Declaration>();
   /** Every order id ever accepted (ids are never reused). */
   private readonly seen = new Set<string>();
@@ -70,6 +70,7 @@ export class MatchingEngine {
 
   constructor(options: EngineOptions) {
     this.rules = checkRules(options.rules);
+    this.claims = new Claims(this.rules.grid.kind === 'star' ? this.rules.grid.circuits : 0);
     this.accounts = options.accounts;
   }
 
@@ -392,7 +393,7 @@ export class MatchingEngine {
       energyMWh,
       powerMW,
       nodeBusy,
-      gridBusy: this.claims.overlapping(fromMs, toMs),
+      view: this.claims.grid,
       grid: g,
       slotMs,
       minTradeMWh,

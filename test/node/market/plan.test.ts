@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { planTrade, type PlanRequest } from '../../../hub/market/constraints';
+import { GridProfile } from '../../../hub/market/grid';
 import type { Trade, TradeCircuit } from '../../../hub/market/types';
 import { H } from './helpers';
 
@@ -13,10 +14,13 @@ const tr = (beginMs: number, endMs: number, maxPowerMW = 10_000, circuit: TradeC
   };
 };
 
-const req = (over: Partial<PlanRequest>): PlanRequest => ({
-  fromMs: 0, toMs: 4 * H, energyMWh: 100_000, powerMW: 50_000, nodeBusy: [], gridBusy: [],
-  grid: { kind: 'bus', busLimitMW: 1_000_000 }, slotMs: 1, minTradeMWh: 1, minPowerMW: 1, ...over,
-});
+const req = ({ gridBusy = [], ...over }: Partial<PlanRequest> & { gridBusy?: Trade[] }): PlanRequest => {
+  const grid = over.grid ?? { kind: 'bus', busLimitMW: 1_000_000 };
+  return {
+    fromMs: 0, toMs: 4 * H, energyMWh: 100_000, powerMW: 50_000, nodeBusy: [], grid, slotMs: 1, minTradeMWh: 1, minPowerMW: 1,
+    view: GridProfile.of(gridBusy, grid.kind === 'star' ? grid.circuits : 0), ...over,
+  };
+};
 
 const window = suite('planTrade: window');
 
