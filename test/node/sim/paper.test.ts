@@ -1,0 +1,82 @@
+// The paper's two-house testbed (Table 1, Figs. 18–20) reproduced with the
+// real firmware in the loop (Node engine: the same modules the XS machine
+// runs, see xs.test.ts), a real hub, real MQTT, real ledger.
+//
+// Tolerances, and why:
+// - E_shp (supplier) 0.12–0.17, E_reqp (requester) 0.08–0.12: the paper has
+//   16 % / 11 %. Contracts are sized at the seller's meter and the scenario's
+//   bus passes 80 % (link 0.8), so the requester receives ~80 % of what it
+//   asked: 12.8 % / 8.8 % with the present firmware and hub.
+// - supplier full at 17:00 or later (paper: 18:00): less is sent than in the
+//   reference, so it fills an hour earlier.
+// - unserved < 20 Wh: the buyer keeps RL2 closed until the window ends
+//   after the seller stopped at its quantity (dead bus, ~12.7 Wh); a firmware
+//   behaviour reported to the coupling node's owner.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { fileURLToPath } from 'node:url';
+import { loadScenario } from '../../../testbed/scenario/load';
+import { simulateScenario, type SimulateResult } from '../../../hub/cli/simulate';
+
+const file = fileURLToPath(new URL('../../../testbed/scenarios/paper-two-house.json', import.meta.url));
+const scenario = loadScenario(file);
+const s = suite('simulate: paper two-house day, paper strategy, firmware in the loop');
+let r: SimulateResult;
+const hourOf = (ms: number, day0: number) => (ms - day0) / 3_600_000;
+
+s.before(async () => {
+  r = await simulateScenario(scenario, { modes: ['standalone', 'managed'], engine: 'node', strategy: 'paper' });
+});
+
+s('standalone: the supplier is full at 15:00 and wastes PV afterwards', () => {
+  const sup = r.document.runs.standalone!.households.supplier!;
+  assert.is(sup.firstFullHour, 15);
+  assert.ok(sup.wastedPvWh > 30, `wasted ${sup.wastedPvWh} Wh`);
+  assert.is(sup.sentWh, 0);
+});
+
+s('managed: the requester turns Consumer at 13:00 and the supplier is Prosumer by then', () => {
+  const day0 = r.managed!.dayStartMs;
+  const firstConsumer = r.managed!.events.requester!.find((e) => e.kind === 'mode' && e.mode === 'consumer');
+  assert.ok(firstConsumer);
+  assert.is(Math.floor(hourOf(firstConsumer.atMs, day0) * 60), 13 * 60, 'in the minute 13:00');
+  const prosumer = r.managed!.events.supplier!.find((e) => e.kind === 'mode' && e.mode === 'prosumer');
+  assert.ok(prosumer);
+  const h = hourOf(prosumer.atMs, day0);
+  assert.ok(h >= 12 && h <= 13, `supplier Prosumer at ${h} h`);
+});
+
+s('managed: energy flows at 13:00–15:00 only, the supplier fills later, the requester keeps one cycle', () => {
+  const m = r.metrics.managed!.households;
+  assert.equal(m.supplier!.exchangeHours, [13, 14]);
+  assert.equal(m.requester!.exchangeHours, [13, 14]);
+  const sup = r.document.runs.managed!.households.supplier!;
+  const req = r.document.runs.managed!.households.requester!;
+  assert.ok(sup.firstFullHour !== null && sup.firstFullHour >= 17, `supplier full at ${sup.firstFullHour}`);
+  assert.is(req.cycles, 1);
+  assert.is(r.document.runs.standalone!.households.requester!.cycles, 2);
+  assert.ok(sup.Eshp >= 0.12 && sup.Eshp <= 0.17, `E_shp ${sup.Eshp}`);
+  assert.ok(req.Ereqp >= 0.08 && req.Ereqp <= 0.12, `E_reqp ${req.Ereqp}`);
+  assert.ok(sup.wastedPvWh < r.document.runs.standalone!.households.supplier!.wastedPvWh / 2);
+  assert.ok(r.document.runs.managed!.community.unservedWh < 20);
+});
+
+s('managed: the exporter ends no lower than standalone; contracts settle and the ledger audits', () => {
+  const a = r.document.runs.managed!.households.supplier!.endSoc!;
+  const b = r.document.runs.standalone!.households.supplier!.endSoc!;
+  assert.ok(a >= b - 0.005, `supplier end SOC ${a} vs standalone ${b}`);
+  const c = r.managed!.contracts;
+  assert.ok(c.length >= 1);
+  for (const x of c) {
+    assert.is(x.seller, 'supplier');
+    assert.is(x.buyer, 'requester');
+    assert.is(x.state, 'settled');
+    assert.ok(x.deliveredMWh > 0 && x.consumedMWh > 0);
+  }
+  assert.is(r.managed!.audit.ok, true);
+  const paid = r.document.runs.managed!.households.requester!.unitsPaid;
+  assert.is(paid, r.document.runs.managed!.households.supplier!.unitsEarned);
+  assert.ok(paid > 0);
+});
+
+s.run();
