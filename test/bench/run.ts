@@ -14,6 +14,7 @@ const benches: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   'coupling-node': () => import('./coupling-node'),
   market: () => import('./market'),
   dashboard: () => import('./dashboard'),
+  village: () => import('./village'),
 };
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
