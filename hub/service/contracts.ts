@@ -102,8 +102,10 @@ export class ContractDesk {
       records.push({ contractId: id, tradeId: t.id, seq: t.seq, buyOrderId: t.buyOrderId, sellOrderId: t.sellOrderId, maxPowerMW: t.maxPowerMW, circuit: t.circuit, reservedMilliUnits: t.reservedMilliUnits, atMs: t.atMs });
       ctx.market.link(id, t.id);
     }
-    await ctx.store.batch(records.map((r) => ({ type: 'put', key: `trade/${r.contractId}`, value: r })));
-    const all = await ctx.writer.submitAll([...leading, ...envs]);
+    // Submitted at once, in seq order (the ledger refuses a contract seq below
+    // the last); the block waits until the trade records are written.
+    const records$ = ctx.store.batch(records.map((r) => ({ type: 'put', key: `trade/${r.contractId}`, value: r })));
+    const all = await ctx.writer.submitAll([...leading, ...envs], records$);
     const outcomes = all.slice(leading.length);
     const sends: Array<Promise<void>> = [];
     outcomes.forEach((o, i) => {

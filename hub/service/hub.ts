@@ -229,7 +229,7 @@ export class Hub {
     const verifier = new OpenSslVerifier();
     const open = async (genesis?: Envelope<import('../ledger/types').GenesisBody>) => {
       this.ledgerStore = new LevelStore(ledgerPath(o.dataDir), { sync: o.sync ?? true });
-      return Ledger.open({ store: this.ledgerStore, clock: this.now, hubSecretKey: this.keys.hubSecretKey, verifier, parallelVerify: false }, genesis);
+      return Ledger.open({ store: this.ledgerStore, clock: this.now, hubSecretKey: this.keys.hubSecretKey, verifier, parallelVerify: o.parallelVerify ?? false }, genesis);
     };
     try {
       this.ledger = await open();
@@ -388,6 +388,7 @@ export class Hub {
   }
 
   private async onBlock(block: Block): Promise<void> {
+    if (block.txs.some((t) => t.kind === 'admission')) this.memberCache = undefined;
     await this.index.absorb(block);
     const h = block.header;
     this.events.emit('block', { height: h.height, hash: headerHash(h), prev: h.prev, timeMs: h.timeMs, txCount: h.txCount, stateHash: h.stateHash, sigValid: true });
@@ -415,8 +416,12 @@ export class Hub {
 
   // ---- API ----------------------------------------------------------------
 
+  private memberCache: Member[] | undefined;
+
+  /** Members in household order (cached until the next admission block). */
   private members(): Member[] {
-    return this.ledger.stateEntries().filter(([k]) => k.startsWith('mem/')).map(([, v]) => v as unknown as Member);
+    this.memberCache ??= this.ledger.stateEntries().filter(([k]) => k.startsWith('mem/')).map(([, v]) => v as unknown as Member);
+    return this.memberCache;
   }
 
   status(): Record<string, unknown> {

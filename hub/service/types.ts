@@ -52,6 +52,8 @@ export interface HubOptions {
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
   /** fsync every ledger commit (default true). */
   sync?: boolean;
+  /** Check a ledger batch's signatures on the thread pool (every core; default false). */
+  parallelVerify?: boolean;
 }
 
 /** Defaults the hub applies to missing options. */

@@ -15,6 +15,8 @@ import type { Block, TxOutcome } from '../ledger/types';
 
 interface Pending {
   env: unknown;
+  /** Resolves when what must be durable before this envelope is written (e.g. a contract's trade record). */
+  after?: Promise<unknown>;
   resolve: (o: TxOutcome) => void;
   reject: (e: unknown) => void;
 }
@@ -30,17 +32,21 @@ export class LedgerWriter {
     private readonly maxBatch = 2_000,
   ) {}
 
-  /** Record one envelope; resolves with its outcome once its block is durable (or it was refused). */
-  submit(env: unknown): Promise<TxOutcome> {
+  /**
+   * Record one envelope; resolves with its outcome once its block is durable
+   * (or it was refused). Envelopes are appended in submission order; `after`
+   * holds the batch back until it resolves (without reordering anything).
+   */
+  submit(env: unknown, after?: Promise<unknown>): Promise<TxOutcome> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ env, resolve, reject });
+      this.queue.push({ env, after, resolve, reject });
       if (!this.running && !this.holding) void this.drain();
     });
   }
 
   /** Record several envelopes in order (they land in the same block when the queue is empty). */
-  submitAll(envs: readonly unknown[]): Promise<TxOutcome[]> {
-    return Promise.all(envs.map((e) => this.submit(e)));
+  submitAll(envs: readonly unknown[], after?: Promise<unknown>): Promise<TxOutcome[]> {
+    return Promise.all(envs.map((e) => this.submit(e, after)));
   }
 
   /** Resolves when nothing is queued or being written. */
@@ -76,6 +82,7 @@ export class LedgerWriter {
         await new Promise<void>((r) => setImmediate(r));
         const batch = this.queue.splice(0, this.maxBatch);
         try {
+          for (const p of batch) if (p.after) await p.after;
           const r = await this.ledger.append(batch.map((p) => p.env));
           if (r.block) await this.onBlock(r.block);
           batch.forEach((p, i) => p.resolve(r.outcomes[i]!));

@@ -12,6 +12,7 @@ const benches: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   'testbed-models': () => import('./testbed-models'),
   coupling: () => import('./coupling'),
   'coupling-node': () => import('./coupling-node'),
+  hub: () => import('./hub'),
   market: () => import('./market'),
   dashboard: () => import('./dashboard'),
   village: () => import('./village'),
