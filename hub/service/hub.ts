@@ -102,6 +102,7 @@ export class Hub {
   private running = false;
   private ticking: Promise<void> | null = null;
   private inflight = new Set<Promise<void>>();
+  private readonly lanes = new Map<string, Promise<void>>();
   private address: HubAddress | undefined;
 
   constructor(options: HubOptions) {
@@ -182,7 +183,7 @@ export class Hub {
       presence: this.presence,
       clocks: this.clocks,
       events: this.events,
-      verifier: new OpenSslVerifier(),
+      verifier: this.verifier,
       signer,
       replay: new ReplayGuard(rg),
       nodeSeq,
@@ -224,12 +225,15 @@ export class Hub {
     this.users.set(name, password, role);
   }
 
+  /** One verifier (and KeyObject cache) for the ledger and the message handlers. */
+  private readonly verifier = new OpenSslVerifier();
+
   private async openLedger(): Promise<void> {
     const o = this.o;
-    const verifier = new OpenSslVerifier();
+    const verifier = this.verifier;
     const open = async (genesis?: Envelope<import('../ledger/types').GenesisBody>) => {
       this.ledgerStore = new LevelStore(ledgerPath(o.dataDir), { sync: o.sync ?? true });
-      return Ledger.open({ store: this.ledgerStore, clock: this.now, hubSecretKey: this.keys.hubSecretKey, verifier, parallelVerify: o.parallelVerify ?? false }, genesis);
+      return Ledger.open({ store: this.ledgerStore, clock: this.now, hubSecretKey: this.keys.hubSecretKey, verifier, parallelVerify: o.parallelVerify ?? true }, genesis);
     };
     try {
       this.ledger = await open();
@@ -272,9 +276,18 @@ export class Hub {
     const will = { topic: publicTopic(o.village, 'presence'), payload: encode('presence', { node: HUB_NODE, online: false, atMs: this.now() }), qos: 1 as const, retain: true };
     this.transport = await Transport.connect({ url, username, password, clientId: `swarmgrid-hub-${o.village}`, will });
     this.transport.onMessage((topic, payload) => {
-      const p = dispatch(this.ctx, this.grid, topic, payload).catch((err) => this.log('error', `dispatch: ${(err as Error).stack}`));
+      // One node's messages are handled in arrival order (its seqs must be
+      // taken in order); different nodes' messages proceed in parallel.
+      const node = topic.split('/', 4)[3] ?? '';
+      const prev = this.lanes.get(node);
+      const run = () => dispatch(this.ctx, this.grid, topic, payload).catch((err) => this.log('error', `dispatch: ${(err as Error).stack}`));
+      const p = prev ? prev.then(run) : run();
+      this.lanes.set(node, p);
       this.inflight.add(p);
-      void p.finally(() => this.inflight.delete(p));
+      void p.finally(() => {
+        this.inflight.delete(p);
+        if (this.lanes.get(node) === p) this.lanes.delete(node);
+      });
     });
     await this.transport.subscribe([`swarmgrid/v1/${o.village}/+/+`], 1);
     await this.send(publicTopic(o.village, 'presence'), encode('presence', { node: HUB_NODE, online: true, atMs: this.now() }), 1, true);

@@ -52,7 +52,7 @@ export interface HubOptions {
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
   /** fsync every ledger commit (default true). */
   sync?: boolean;
-  /** Check a ledger batch's signatures on the thread pool (every core; default false). */
+  /** Check a ledger batch's signatures on the thread pool (every core; default true). */
   parallelVerify?: boolean;
 }
 

@@ -5,7 +5,7 @@ import { observeClock, refuse, verifiedNode } from './common';
 
 export async function onCancel(ctx: HubContext, msg: Message<'cancel'>): Promise<void> {
   const b = msg.body;
-  verifiedNode(ctx, msg, b.node);
+  await verifiedNode(ctx, msg, b.node);
   observeClock(ctx, b.node, b.atMs);
   const key = `nseq:${b.node}`;
   if (!ctx.nodeSeq.fresh(key, b.seq)) refuse('E_REPLAY', `cancel seq ${b.seq} of ${b.node} is not above ${ctx.nodeSeq.last(key)}`);

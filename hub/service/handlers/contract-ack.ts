@@ -9,7 +9,7 @@ import { observeClock, refuse, verifiedNode } from './common';
 
 export async function onContractAck(ctx: HubContext, msg: Message<'contract-ack'>): Promise<void> {
   const b = msg.body;
-  verifiedNode(ctx, msg, b.node);
+  await verifiedNode(ctx, msg, b.node);
   observeClock(ctx, b.node, b.atMs);
   const key = replayKey(msg)!;
   if (!ctx.replay.fresh(key, b.seq)) refuse('E_REPLAY', `contract-ack seq ${b.seq} of ${b.node} is not above ${ctx.replay.last(key)}`);

@@ -10,8 +10,8 @@ import { observeClock, refuse, verifiedMeter, verifiedNode } from './common';
 
 export async function onFault(ctx: HubContext, msg: Message<'fault'>): Promise<void> {
   const b = msg.body;
-  if (b.meter === undefined) verifiedNode(ctx, msg, b.node);
-  else verifiedMeter(ctx, msg, b.node, b.meter);
+  if (b.meter === undefined) await verifiedNode(ctx, msg, b.node);
+  else await verifiedMeter(ctx, msg, b.node, b.meter);
   observeClock(ctx, b.node, b.atMs);
   const key = replayKey(msg)!;
   if (!ctx.replay.fresh(key, b.seq)) refuse('E_REPLAY', `fault seq ${b.seq} is not above ${ctx.replay.last(key)}`);

@@ -11,7 +11,7 @@ import { observeClock, refuse, verifiedMeter } from './common';
 
 export async function onMeterReport(ctx: HubContext, msg: Message<'meter-report'>): Promise<void> {
   const b = msg.body;
-  verifiedMeter(ctx, msg, b.node, b.meter);
+  await verifiedMeter(ctx, msg, b.node, b.meter);
   observeClock(ctx, b.node, b.atMs);
   const o = await ctx.writer.submit(msg);
   if (o.status === 'rejected') refuse(o.code, o.message);

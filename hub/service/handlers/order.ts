@@ -19,7 +19,7 @@ import { observeClock, refuse, verifiedNode } from './common';
 
 export async function onOrder(ctx: HubContext, msg: Message<'offer'> | Message<'request'>, grid: Parameters<typeof marketRules>[1]): Promise<void> {
   const b = msg.body;
-  verifiedNode(ctx, msg, b.node);
+  await verifiedNode(ctx, msg, b.node);
   observeClock(ctx, b.node, b.atMs);
   const key = `nseq:${b.node}`;
   if (!ctx.nodeSeq.fresh(key, b.seq)) refuse('E_REPLAY', `${msg.kind} seq ${b.seq} of ${b.node} is not above ${ctx.nodeSeq.last(key)}`);

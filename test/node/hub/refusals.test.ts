@@ -105,6 +105,13 @@ s('a replayed offer → E_REPLAY; a replayed meter report with other content →
   assert.is(e2.code, 'E_LEDGER_REPLAY');
 });
 
+s('a burst of orders from one node is taken in its seq order', async () => {
+  const bodies = [1, 2, 3, 4, 5].map((k) => offer(b.node, `b-burst-${k}`));
+  await Promise.all(bodies.map((x) => b.node.send('offer', x)));
+  await waitFor('five offers booked', () => hub.book().offers.filter((o) => (o as { node: string }).node === 'house-b').length === 5);
+  assert.is(b.node.errors().length, 0);
+});
+
 s('a price outside the band → E_MARKET_PRICE_BAND; an ended window → E_MARKET_EXPIRED', async () => {
   const high = { ...offer(a.node, 'a-high'), priceUnitsPerKWh: 5_000 };
   assert.is((await refused(a.node, () => a.node.send('offer', high))).code, 'E_MARKET_PRICE_BAND');
