@@ -210,6 +210,21 @@ s('SNTP answers with the injected clock', async () => {
   assert.ok(Math.abs(p.transmitMs - clock.ms) <= 1, `transmit ${p.transmitMs} vs ${clock.ms}`);
 });
 
+s('the dashboard reads the village over MQTT on WebSocket with the status credentials, and may not publish', async () => {
+  const st = (await api('/api/status')).body as { mqtt: { wsUrl: string; dashboard: { username: string; password: string } } };
+  const { default: mqtt } = await import('mqtt');
+  const c = await mqtt.connectAsync(st.mqtt.wsUrl.replace('://127.0.0.1', '://127.0.0.1'), { username: st.mqtt.dashboard.username, password: st.mqtt.dashboard.password, reconnectPeriod: 0 });
+  try {
+    const got = new Promise<string>((resolve) => c.on('message', (t) => resolve(t)));
+    await c.subscribeAsync(`swarmgrid/v1/${VILLAGE}/#`, { qos: 0 });
+    assert.match(await got, /^swarmgrid\/v1\/testvillage\//, 'a retained village message arrives');
+    const denied = await c.subscribeAsync('#', { qos: 0 }).then((g) => g[0]!.qos, () => 128);
+    assert.is(denied, 128);
+  } finally {
+    await c.endAsync(true);
+  }
+});
+
 s('publishes a hub-signed, retained public/time with a rising seq', async () => {
   clock.advance(10_000);
   await hub.tick();

@@ -2,6 +2,8 @@
 // two households (node + meter each, as mqtt.js clients) trade, receive a
 // verified contract, acknowledge it, report their meters, and are settled.
 import { suite } from 'uvu';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import * as assert from 'uvu/assert';
 import { decode, type ContractBody, type Message } from '../../../shared/protocol';
 import { verify } from '../../../shared/sign';
@@ -28,6 +30,14 @@ s.after(async () => {
   for (const h of [a, b]) for (const d of [h?.node, h?.meter]) await d?.close();
   await hub.stop();
   tmp.remove();
+});
+
+s('keys and broker credentials are kept in the data directory with mode 0600', () => {
+  for (const f of ['keys.json', 'broker-users.json']) assert.is(statSync(join(tmp.dir, f)).mode & 0o777, 0o600, f);
+  const users = JSON.parse(readFileSync(join(tmp.dir, 'broker-users.json'), 'utf8')) as { users: Record<string, { hash: string; role: string; node?: string }> };
+  assert.equal(Object.keys(users.users).sort(), ['dashboard', 'house-a', 'house-a-m', 'house-b', 'house-b-m', 'hub']);
+  assert.equal({ ...users.users['house-a-m'], hash: '' }, { hash: '', role: 'meter', node: 'house-a' });
+  assert.match(users.users['house-a']!.hash, /^\$7\$101\$/);
 });
 
 s('both nodes receive the same hub-signed contract on in/contract', async () => {
