@@ -45,6 +45,8 @@ export class ContractDesk {
   private readonly acks = new Map<string, Acks>();
   private readonly resendAt = new Map<string, number>();
   private readonly settling = new Set<string>();
+  /** Unsettled contracts (the housekeeping walks only these). */
+  private readonly open = new Set<string>();
   /** Star grid: the switch port of each household (else ports 2i, 2i+1 of circuit i). */
   private readonly ports: Record<string, number>;
 
@@ -58,6 +60,7 @@ export class ContractDesk {
     const meta = ctx.ledger.stateEntries().find(([k]) => k === 'meta');
     this.seq = (meta?.[1] as { contractSeq?: number } | undefined)?.contractSeq ?? 0;
     for await (const [k, v] of ctx.store.entries<Acks>('ack/')) this.acks.set(k.slice(4), v);
+    for (const [id, c] of ctx.index.contracts) if (!c.settlement) this.open.add(id);
   }
 
   /** Trade records of every contract (for the market's rebuild). */
@@ -117,6 +120,7 @@ export class ContractDesk {
         return;
       }
       this.resendAt.set(env.body.id, now + ctx.contractResendMs);
+      this.open.add(env.body.id);
       sends.push(this.send(env, true, true));
       ctx.events.emit('contract', this.view(env.body.id));
     });
@@ -165,8 +169,12 @@ export class ContractDesk {
     const ctx = this.ctx;
     const now = ctx.now();
     const work: Array<Promise<void>> = [];
-    for (const c of ctx.index.contracts.values()) {
-      if (c.settlement) continue;
+    for (const id of this.open) {
+      const c = ctx.index.contracts.get(id);
+      if (!c || c.settlement) {
+        this.open.delete(id);
+        continue;
+      }
       const b = c.env.body;
       if (now < b.endMs) {
         const acks = this.acksOf(b.id);
@@ -207,6 +215,7 @@ export class ContractDesk {
         ctx.log('error', `settlement of ${b.id} refused by the ledger: ${o.status === 'rejected' ? `${o.code} ${o.message}` : o.status}`);
         return;
       }
+      this.open.delete(b.id);
       ctx.events.emit('settlement', { contractId: b.id, ...c.settlement });
       ctx.events.emit('contract', this.view(b.id));
       const out = ctx.market.release(b.id, ctx.now());
