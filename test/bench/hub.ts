@@ -9,13 +9,19 @@
  *    burst of 500 at once;
  *  - CPU share of the hub for 1 000 households sending telemetry at 1 Hz
  *    (target < half a core);
- *  - the hub's RSS (target < 150 MB).
+ *  - the hub's RSS (target < 150 MB), with its JS heap and buffers.
+ *
+ * Diagnostic knobs (environment): HUB_BENCH_TSX=1 (run the hub through tsx,
+ * not bundled), HUB_BENCH_PROF=DIR (CPU profile of the hub),
+ * HUB_BENCH_HEAP=FILE (heap snapshot after the telemetry run),
+ * HUB_BENCH_NODE_FLAGS="…" (flags for the hub's node), HUB_BENCH_ARENAS=N
+ * (MALLOC_ARENA_MAX for the hub).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mqtt, { type MqttClient } from 'mqtt';
 import { decode, encode, nodeInboxFilter, nodeTopic, type Message } from '../../shared/protocol';
@@ -30,9 +36,13 @@ interface Usage {
   cpuUs: number;
   rss: number;
   hwm: number;
+  heap: number;
+  external: number;
 }
 
 async function hubChild(): Promise<void> {
+  const v8 = await import('node:v8');
+  const require_v8 = () => v8;
   const { Hub } = await import('../../hub/service/hub');
   const [dataDir, mqttPort, httpPort] = process.argv.slice(3);
   const hub = new Hub({
@@ -58,7 +68,11 @@ async function hubChild(): Promise<void> {
       } catch {
         hwm = 0;
       }
-      process.send!({ cpuUs: u.user + u.system, rss: process.memoryUsage().rss, hwm } satisfies Usage);
+      const mem = process.memoryUsage();
+      process.send!({ cpuUs: u.user + u.system, rss: mem.rss, hwm, heap: mem.heapUsed, external: mem.external + mem.arrayBuffers } satisfies Usage);
+    } else if (m === 'snapshot') {
+      const { writeHeapSnapshot } = require_v8();
+      process.send!(writeHeapSnapshot(join(dataDir!, '..', 'hub.heapsnapshot')));
     } else if (m === 'stop') void hub.stop().then(() => process.exit(0));
   });
   process.send!('ready');
@@ -97,7 +111,18 @@ export async function run(): Promise<void> {
   const mqttPort = await freePort();
   const httpPort = await freePort();
   const self = fileURLToPath(import.meta.url);
-  const child = spawn(process.execPath, [...(process.env.HUB_BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.HUB_BENCH_PROF] : []), '--import', 'tsx', self, '--hub-child', join(dir, 'data'), String(mqttPort), String(httpPort)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // The hub runs as one esbuild bundle on plain Node, as it would be
+  // deployed (tsx's loader thread alone adds ~37 MB of RSS); HUB_BENCH_TSX=1
+  // runs it through tsx instead.
+  let entry = ['--import', 'tsx', self];
+  if (!process.env.HUB_BENCH_TSX) {
+    const { build } = await import('esbuild');
+    // Inside the project, so the bundle's bare imports resolve to node_modules.
+    const out = join(dirname(self), '..', '..', 'node_modules', '.cache', 'swarmgrid-bench', 'hub-bench.mjs');
+    await build({ entryPoints: [self], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile: out, logLevel: 'silent', absWorkingDir: join(dirname(self), '..', '..') });
+    entry = [out];
+  }
+  const child = spawn(process.execPath, [...(process.env.HUB_BENCH_NODE_FLAGS ? process.env.HUB_BENCH_NODE_FLAGS.split(' ') : []), ...(process.env.HUB_BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.HUB_BENCH_PROF] : []), ...entry, '--hub-child', join(dir, 'data'), String(mqttPort), String(httpPort)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...(process.env.HUB_BENCH_ARENAS ? { MALLOC_ARENA_MAX: process.env.HUB_BENCH_ARENAS } : {}) } });
   const clients: MqttClient[] = [];
   try {
     await new Promise<void>((resolve) => child.once('message', () => resolve()));
@@ -201,9 +226,18 @@ export async function run(): Promise<void> {
       await new Promise((r) => setTimeout(r, Math.max(0, 1_000 - (performance.now() - tick))));
     }
     const after = await usage(child);
+    if (process.env.HUB_BENCH_HEAP) {
+      const file = await new Promise<string>((resolve) => {
+        child.once('message', (m) => resolve(m as string));
+        child.send('snapshot');
+      });
+      const { copyFileSync } = await import('node:fs');
+      copyFileSync(file, process.env.HUB_BENCH_HEAP);
+    }
     const share = (after.cpuUs - before.cpuUs) / 1000 / (performance.now() - w0);
     console.log(`  hub CPU, ${HOUSES} households at 1 Hz telemetry: ${(share * 100).toFixed(1)} % of one core (target < 50 %)`);
-    console.log(`  hub RSS: ${(after.rss / 1e6).toFixed(0)} MB now, ${(after.hwm / 1e6).toFixed(0)} MB peak (target < 150 MB); ${(rss0 / 1e6).toFixed(0)} MB at start, ${(rss1 / 1e6).toFixed(0)} MB with ${HOUSES} members connected`);
+    console.log(`  (hub run ${process.env.HUB_BENCH_TSX ? 'through tsx' : 'as an esbuild bundle on plain Node'})`);
+    console.log(`  hub RSS: ${(after.rss / 1e6).toFixed(0)} MB now, ${(after.hwm / 1e6).toFixed(0)} MB peak (target < 150 MB); ${(rss0 / 1e6).toFixed(0)} MB at start, ${(rss1 / 1e6).toFixed(0)} MB with ${HOUSES} members connected; JS heap ${(after.heap / 1e6).toFixed(0)} MB, buffers ${(after.external / 1e6).toFixed(0)} MB`);
   } finally {
     await Promise.all(clients.filter(Boolean).map((c) => c.endAsync(true)));
     await new Promise<void>((resolve) => {
