@@ -64,7 +64,7 @@ export function txSummary(tx: Envelope): string {
 }
 
 /** Register every /api route and the dashboard's files. */
-export function registerRoutes(api: HttpApi, hub: Hub, webDir: string): void {
+export function registerRoutes(api: HttpApi, hub: Hub, webDir: string | undefined): void {
   api.get('/api/status', () => hub.status());
   api.get('/api/households', () => hub.households());
   api.get('/api/households/:id', (req) => {
@@ -100,8 +100,10 @@ export function registerRoutes(api: HttpApi, hub: Hub, webDir: string): void {
     return undefined;
   });
 
-  // The dashboard (another part of the project writes hub/web): index.html at
-  // "/", its files under /assets/*, served only when the folder exists.
+  // A prebuilt dashboard folder (tests write one with writeDashboard):
+  // index.html at "/", its files under /assets/*. Without one, the hub
+  // mounts the in-memory build instead (see Hub.startHttp).
+  if (webDir === undefined) return;
   const file = (rel: string): string | null => {
     const root = normalize(webDir + sep);
     const p = normalize(join(webDir, rel));
