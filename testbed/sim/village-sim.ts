@@ -119,7 +119,8 @@ export class VillageSim {
     const configs: HouseConfig[] = [];
     const creds = [];
     for (const h of sc.households) {
-      const c = await o.hub.admit(h.id, (h.role ? `${h.id} (${h.role})` : h.id).slice(0, 64));
+      // A display name, not the scenario's long role note: "Supplier house".
+      const c = await o.hub.admit(h.id, `${h.id.charAt(0).toUpperCase()}${h.id.slice(1)} house`.slice(0, 64));
       creds.push(c);
       configs.push({
         village: o.hub.village,
