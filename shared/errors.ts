@@ -118,6 +118,20 @@ export const ErrorCodes = {
   E_HUB_QUERY: 'an API query parameter out of range (day, height, limit, state)',
   E_HUB_INTERNAL: 'an unexpected hub error while handling a message (logged; nothing stored)',
   E_HUB_CLOCK_DRIFT: 'a node whose clock (from its messages\' atMs) is off the hub clock by more than the drift bound',
+  // --- testbed: scenarios, oracle, load profiles, simulation (testbed/) ---
+  E_SCENARIO_IO: 'the scenario file could not be read',
+  E_SCENARIO_JSON: 'the scenario file is not valid JSON',
+  E_SCENARIO_SCHEMA: 'the "schema" field is not shs-p2p-scenario/1',
+  E_SCENARIO_FIELD: 'a required field is missing or has the wrong type',
+  E_SCENARIO_RANGE: 'a number outside its allowed range',
+  E_SCENARIO_ID: 'a household id that is malformed or used twice',
+  E_SCENARIO_WINDOW: 'a load window outside [0, 1440) minutes, empty, or overlapping another',
+  E_SCENARIO_DERIVED: 'dailyDemandWh or a derived hourly sum disagrees with the loads or the PV profile',
+  E_ORACLE_SOLVE: 'the LP oracle did not reach an optimum (infeasible or solver error)',
+  E_LOADS_ARG: 'a bad option for the load-profile generator',
+  E_SIM_ARG: 'a bad option for swarmgrid simulate or swarmgrid start (the message names it)',
+  E_SIM_MQTT: 'the MQTT traffic between the virtual boards and the hub did not come to rest (a message was lost or never handled)',
+  E_SIM_DATA: 'the data directory holds a ledger the virtual village cannot continue (another village)',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;
