@@ -11,7 +11,9 @@
  *   1. interlock read-back supervision (E_RELAY_READBACK → fault);
  *   2. fail-safe timed conditions (E_VED_STALE, E_BROKER_LOST);
  *   3. window executor: start / stop / skip windows (quantity from the
- *      meter samples given to {@link CouplingNode.meterSample});
+ *      meter samples given to {@link CouplingNode.meterSample}; a buyer
+ *      leaves a dead bus, a seller stops when the buyer stops drawing or at
+ *      energy ÷ `linkPermille`, see window.ts);
  *   4. HEMTS (`decide`) at most every `hemtsEveryMs`, only while healthy:
  *      offers / requests / cancels signed with the node key;
  *   5. telemetry every `telemetryEveryMs` and on every mode change.
@@ -41,7 +43,7 @@ import { DEFAULT_INTERLOCK_CONFIG, Interlock, type InterlockConfig, type RelayOu
 import { PvProfileLearner } from './pvlearn';
 import { DEFAULT_SETTINGS, SettingsPersister, type HemtsSettings, type SettingsStore } from './settings';
 import { DEFAULT_SOC_CONFIG, SocEstimator, type SocConfig } from './soc';
-import { WindowExecutor, type MeterCounters, type WindowEvent } from './window';
+import { WindowExecutor, type BusSample, type FlowRules, type MeterCounters, type WindowEvent } from './window';
 import { NodeEnergy } from './node-energy';
 import type { VictronRecord } from '../vedirect/record';
 import type { CouplingCore, CouplingPublish } from '../main/coupling-app';
@@ -124,6 +126,16 @@ function errCode(e: unknown): string {
   return typeof c === 'string' && /^[A-Z][A-Z0-9_]{0,47}$/.test(c) ? c : 'E_INTERNAL';
 }
 
+/** The window executor's flow rules from the settings. */
+function flowRules(s: HemtsSettings): FlowRules {
+  return {
+    linkPermille: s.linkPermille,
+    deadBusMV: Math.floor((s.batteryVoltageMV * s.deadBusPermille) / 1000),
+    idleMA: s.idleCurrentMA,
+    debounceMs: s.flowDebounceMs,
+  };
+}
+
 function clip(s: string, n: number): string {
   return s.length > n ? s.slice(0, n - 1) + '…' : s;
 }
@@ -150,6 +162,9 @@ export class CouplingNode implements CouplingCore {
   readonly #onEvent: ((e: NodeEvent) => void) | undefined;
   readonly #topics: { telemetry: string; offer: string; request: string; cancel: string; ack: string; fault: string };
   #limits: { sellerMinPermille: number; buyerMaxPermille: number };
+  #flow: FlowRules;
+  /** Latest valid meter sample (dead-bus / idle rules of a running window). */
+  #sample: BusSample | null = null;
   #pvForecast: number[];
   #hemts: HemtsState;
   #seqNext: number;
@@ -198,6 +213,7 @@ export class CouplingNode implements CouplingCore {
     this.#settings = new SettingsPersister(o.store, { ...DEFAULT_SETTINGS, ...o.settings });
     const s = this.#settings.settings;
     this.#limits = deliveryLimits(s);
+    this.#flow = flowRules(s);
     this.#soc = new SocEstimator(
       { ...DEFAULT_SOC_CONFIG, batteryVoltageMV: s.batteryVoltageMV, capacityMAh: s.capacityMAh, chargeEfficiencyPermille: s.chargePermille, dischargeEfficiencyPermille: s.dischargePermille, ...o.soc },
       intOr(o.initialSocPermille, 0, 1000, 500),
@@ -312,8 +328,9 @@ export class CouplingNode implements CouplingCore {
   /**
    * One reading of the coupling's own meter (bus voltage, current; positive
    * = house → bus). Delivered energy for "quantity reached" is integrated
-   * from these (trapezoid, gaps > 10 s not integrated). Invalid samples are
-   * ignored.
+   * from these (trapezoid, gaps > 10 s not integrated); the latest one also
+   * drives a running window's dead-bus (buyer) and no-draw (seller) rules.
+   * Invalid samples are ignored.
    */
   meterSample(s: MeterSampleInput): void {
     if (!this.#energy.push(s.atMs, s.busMV, s.currentMA)) return;
@@ -322,6 +339,12 @@ export class CouplingNode implements CouplingCore {
     this.#counters.exportMWh = this.#energy.exportMWh;
     this.#counters.importMWh = this.#energy.importMWh;
     this.#busPowerMW = this.#energy.powerMW;
+    const p = this.#sample; // reused: no allocation per sample
+    if (p) {
+      p.atMs = s.atMs;
+      p.busMV = s.busMV;
+      p.currentMA = s.currentMA;
+    } else this.#sample = { atMs: s.atMs, busMV: s.busMV, currentMA: s.currentMA };
   }
 
   /**
@@ -349,6 +372,7 @@ export class CouplingNode implements CouplingCore {
   applySettings(patch: Partial<HemtsSettings>, nowMs: number): void {
     this.#settings.update(patch, nowMs);
     this.#limits = deliveryLimits(this.#settings.settings);
+    this.#flow = flowRules(this.#settings.settings);
     if (patch.pvProfileMWh) this.#pvForecast = patch.pvProfileMWh.slice();
     this.#nextHemtsMs = nowMs;
     this.#hemts = { ...this.#hemts, nextEvalMs: 0 };
@@ -366,7 +390,15 @@ export class CouplingNode implements CouplingCore {
     this.#failsafe.setWindowEnd(this.#executor.currentEndMs);
     for (const f of this.#failsafe.tick(nowMs)) if (f.code === 'E_BROKER_LOST') this.#brokerFaulted = true;
     const allowed = this.#allowed();
-    const ev = this.#executor.tick({ nowMs, socPermille: this.#soc.socPermille, meter: this.#meterSeen ? this.#counters : null, limits: this.#limits, allowed });
+    const ev = this.#executor.tick({
+      nowMs,
+      socPermille: this.#soc.socPermille,
+      meter: this.#meterSeen ? this.#counters : null,
+      limits: this.#limits,
+      allowed,
+      sample: this.#sample,
+      flow: this.#flow,
+    });
     for (const e of ev) this.#emit({ kind: 'window', atMs: nowMs, event: e });
     if (ev.length) this.#interlock.tick(nowMs); // a window that just started may close at once
 

@@ -45,6 +45,19 @@ export interface HemtsSettings {
   dischargePermille: number;
   /** Forecast strategy: share of the forecast waste held back against forecast error. */
   forecastMarginPermille: number;
+  /**
+   * Bus link efficiency (diode, relays, cable), permille. A contract's energy
+   * is what the buyer consumes; a seller stops at the latest when its export
+   * reaches energy × 1000 / linkPermille (a safety cap: normally it stops
+   * when the buyer stops drawing).
+   */
+  linkPermille: number;
+  /** A buyer's bus below this share of `batteryVoltageMV` counts as dead (0: never), permille. */
+  deadBusPermille: number;
+  /** A seller exporting at most this current counts as "the buyer stopped drawing", mA. */
+  idleCurrentMA: number;
+  /** How long a dead bus (buyer) or no draw (seller) must last before the window ends, ms. */
+  flowDebounceMs: number;
   /** eq. 3 schedule. */
   appliances: Appliance[];
   /** Expected PV per clock hour at the array, mWh (24 values), or null when learned. */
@@ -68,6 +81,10 @@ export const DEFAULT_SETTINGS: HemtsSettings = {
   chargePermille: 1000,
   dischargePermille: 800,
   forecastMarginPermille: 50,
+  linkPermille: 800,
+  deadBusPermille: 500,
+  idleCurrentMA: 50,
+  flowDebounceMs: 3000,
   appliances: [],
   pvProfileMWh: null,
 };
@@ -91,6 +108,10 @@ const INT_FIELDS: [IntKey, string, number, number][] = [
   ['chargePermille', 'etaCharge', 500, 1000],
   ['dischargePermille', 'etaDisch', 500, 1000],
   ['forecastMarginPermille', 'fcMargin', 0, 1000],
+  ['linkPermille', 'linkPm', 500, 1000],
+  ['deadBusPermille', 'deadBusPm', 0, 1000],
+  ['idleCurrentMA', 'idleMA', 0, 100_000],
+  ['flowDebounceMs', 'flowDebMs', 1000, 600_000],
 ];
 const KEY_STRATEGY = 'strategy';
 const KEY_APPLIANCES = 'appliances';

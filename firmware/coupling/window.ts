@@ -5,7 +5,19 @@
  * At `beginMs` it closes RL1 (seller) or RL2 (buyer) if the SOC limits
  * allow; it opens again when the metered quantity is reached, when the SOC
  * leaves its limits, or at `endMs` by the LOCAL clock — so a window ends on
- * time even when the hub is gone. It persists the highest accepted `seq`
+ * time even when the hub is gone.
+ *
+ * Quantity with link losses (the paper's reference model: "the supplier
+ * sends delivered/link"): the contract energy is what the BUYER consumes.
+ * The buyer opens RL2 when its import reaches it. The seller keeps RL1
+ * closed until the buyer stops drawing (its export stays ≤ `idleMA` for
+ * `debounceMs`: reason `demand-ended`), the window ends, or — a safety cap —
+ * its export reaches energy ÷ link (`linkPermille`, reason `quantity`).
+ * A buyer whose bus is dead (bus voltage < `deadBusMV` for `debounceMs`:
+ * the seller stopped or never started) opens RL2 at once (`supply-lost`)
+ * instead of leaving its secondary loads unpowered until `endMs`. Both
+ * rules use only fresh meter samples taken while the window runs; without
+ * samples (no meter, meter silent) neither fires. It persists the highest accepted `seq`
  * (through a Preference-like store) and refuses a window with seq ≤ it, so a
  * replayed contract can never close a relay twice, also across reboots.
  */
@@ -38,6 +50,28 @@ export interface WindowLimits {
   buyerMaxPermille: number;
 }
 
+/** The latest reading of the house's own meter (+ current = house → bus). */
+export interface BusSample {
+  atMs: number;
+  busMV: number;
+  currentMA: number;
+}
+
+/** Flow rules of a running window (from the settings, see the module comment). */
+export interface FlowRules {
+  /** Link efficiency, permille: the seller's export cap is energy × 1000 / this. */
+  linkPermille: number;
+  /** A buyer's bus below this voltage counts as dead, mV (0: rule off). */
+  deadBusMV: number;
+  /** A seller's export current at or below this counts as "the buyer stopped drawing", mA (-1: rule off). */
+  idleMA: number;
+  /** How long a condition must hold before the window ends, ms. */
+  debounceMs: number;
+}
+
+/** Without flow rules: no link loss, no dead-bus / idle detection (the executor's original behaviour). */
+export const NO_FLOW_RULES: FlowRules = { linkPermille: 1000, deadBusMV: 0, idleMA: -1, debounceMs: 3000 };
+
 export interface WindowTick {
   nowMs: number;
   socPermille: number;
@@ -46,9 +80,13 @@ export interface WindowTick {
   limits: WindowLimits;
   /** False while the fail-safe supervisor holds the house in Autonomous. */
   allowed: boolean;
+  /** Latest meter sample (for the dead-bus and idle rules), or null/absent if none. */
+  sample?: BusSample | null;
+  /** Flow rules; absent = {@link NO_FLOW_RULES}. */
+  flow?: FlowRules;
 }
 
-export type StopReason = 'quantity' | 'end' | 'soc' | 'aborted';
+export type StopReason = 'quantity' | 'end' | 'soc' | 'aborted' | 'supply-lost' | 'demand-ended';
 export type SkipReason = 'soc' | 'relay' | 'missed' | 'inhibited';
 
 export type WindowEvent =
@@ -67,6 +105,14 @@ interface Active {
   w: DeliveryWindow;
   base: number | null;
   delivered: number;
+  startMs: number;
+  /** Time of the first sample of the current dead-bus (buyer) / idle (seller) run, or null. */
+  quietSinceMs: number | null;
+}
+
+/** Seller's export cap: energy ÷ link, rounded up. */
+function sellerCap(energyMWh: number, linkPermille: number): number {
+  return linkPermille >= 1000 ? energyMWh : Math.ceil((energyMWh * 1000) / linkPermille);
 }
 
 export class WindowExecutor {
@@ -145,11 +191,15 @@ export class WindowExecutor {
         const d = counter - r.base;
         if (d > r.delivered) r.delivered = d;
       }
+      const flow = t.flow ?? NO_FLOW_RULES;
+      const quiet = this.quiet(r, t.nowMs, t.sample ?? null, flow);
+      const target = r.w.role === 'seller' ? sellerCap(r.w.energyMWh, flow.linkPermille) : r.w.energyMWh;
       let reason: StopReason | null = null;
       if (!t.allowed) reason = 'aborted';
-      else if (r.delivered >= r.w.energyMWh) reason = 'quantity';
+      else if (r.delivered >= target) reason = 'quantity';
       else if (t.nowMs >= r.w.endMs) reason = 'end';
       else if (r.w.role === 'seller' ? t.socPermille < t.limits.sellerMinPermille : t.socPermille > t.limits.buyerMaxPermille) reason = 'soc';
+      else if (quiet) reason = r.w.role === 'seller' ? 'demand-ended' : 'supply-lost';
       if (reason) ev.push(this.stop(t.nowMs, reason));
     }
     while (!this.running && this.pending.length > 0 && (this.pending[0] as DeliveryWindow).beginMs <= t.nowMs) {
@@ -164,7 +214,7 @@ export class WindowExecutor {
         continue;
       }
       const base = t.meter ? (w.role === 'seller' ? t.meter.exportMWh : t.meter.importMWh) : null;
-      this.running = { w, base, delivered: 0 };
+      this.running = { w, base, delivered: 0, startMs: t.nowMs, quietSinceMs: null };
       ev.push({ kind: 'start', id: w.id, role: w.role, atMs: t.nowMs });
     }
     return ev;
@@ -178,6 +228,29 @@ export class WindowExecutor {
     this.pending = [];
     this.interlock.forceOpen(nowMs);
     return ev;
+  }
+
+  /**
+   * Debounced "nothing flows": a buyer's bus below `deadBusMV`, a seller's
+   * export ≤ `idleMA`, seen in every sample over `debounceMs` (by the
+   * samples' own times: a meter that falls silent proves nothing). Only
+   * samples taken since the window started count; a healthy sample, or none
+   * for longer than the debounce, restarts it.
+   */
+  private quiet(r: Active, nowMs: number, s: BusSample | null, f: FlowRules): boolean {
+    const seller = r.w.role === 'seller';
+    if (seller ? f.idleMA < 0 : f.deadBusMV <= 0) return false;
+    if (!s || s.atMs < r.startMs || nowMs - s.atMs > f.debounceMs) {
+      r.quietSinceMs = null;
+      return false;
+    }
+    const q = seller ? s.currentMA <= f.idleMA : s.busMV < f.deadBusMV;
+    if (!q) {
+      r.quietSinceMs = null;
+      return false;
+    }
+    if (r.quietSinceMs === null || s.atMs < r.quietSinceMs) r.quietSinceMs = s.atMs;
+    return s.atMs - r.quietSinceMs >= f.debounceMs;
   }
 
   private stop(nowMs: number, reason: StopReason): WindowEvent {

@@ -3,15 +3,19 @@
 // runs, see xs.test.ts), a real hub, real MQTT, real ledger.
 //
 // Tolerances, and why:
-// - E_shp (supplier) 0.12–0.17, E_reqp (requester) 0.08–0.12: the paper has
-//   16 % / 11 %. Contracts are sized at the seller's meter and the scenario's
-//   bus passes 80 % (link 0.8), so the requester receives ~80 % of what it
-//   asked: 12.8 % / 8.8 % with the present firmware and hub.
-// - supplier full at 17:00 or later (paper: 18:00): less is sent than in the
-//   reference, so it fills an hour earlier.
-// - unserved < 20 Wh: the buyer keeps RL2 closed until the window ends
-//   after the seller stopped at its quantity (dead bus, ~12.7 Wh); a firmware
-//   behaviour reported to the coupling node's owner.
+// - E_shp (supplier) 0.15–0.17, E_reqp (requester) 0.10–0.12: the paper has
+//   16 % / 11 %. The contract energy is what the requester consumes; the
+//   seller sends until the requester stops drawing (cap energy ÷ link,
+//   `linkPermille` 800 = the scenario's link 0.8), as the reference model:
+//   16.0 % / 11.05 % measured (sent 44.6 Wh, received 35.7 Wh; reference
+//   44.54 / 35.63).
+// - supplier not full before 17:00 (paper: 18:00). It now peaks at 99.3 % at
+//   18:00 and is never quite full: the reference is full at 18:00 by a 1.9 Wh
+//   margin, and in the testbed's minute physics sending ~49 W against ~38 W
+//   of PV in 13:00–13:40 runs ~3.4 Wh through the battery (discharge 0.8).
+// - unserved < 1 Wh: a requester whose bus dies leaves the window
+//   (`supply-lost`) and ends at its consumed quantity, so its secondary loads
+//   are never left on a dead bus (0 Wh measured; 12.7 Wh before that fix).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fileURLToPath } from 'node:url';
@@ -52,13 +56,13 @@ s('managed: energy flows at 13:00–15:00 only, the supplier fills later, the re
   assert.equal(m.requester!.exchangeHours, [13, 14]);
   const sup = r.document.runs.managed!.households.supplier!;
   const req = r.document.runs.managed!.households.requester!;
-  assert.ok(sup.firstFullHour !== null && sup.firstFullHour >= 17, `supplier full at ${sup.firstFullHour}`);
+  assert.ok(sup.firstFullHour === null || sup.firstFullHour >= 17, `supplier full at ${sup.firstFullHour}`);
   assert.is(req.cycles, 1);
   assert.is(r.document.runs.standalone!.households.requester!.cycles, 2);
-  assert.ok(sup.Eshp >= 0.12 && sup.Eshp <= 0.17, `E_shp ${sup.Eshp}`);
-  assert.ok(req.Ereqp >= 0.08 && req.Ereqp <= 0.12, `E_reqp ${req.Ereqp}`);
+  assert.ok(sup.Eshp >= 0.15 && sup.Eshp <= 0.17, `E_shp ${sup.Eshp}`);
+  assert.ok(req.Ereqp >= 0.1 && req.Ereqp <= 0.12, `E_reqp ${req.Ereqp}`);
   assert.ok(sup.wastedPvWh < r.document.runs.standalone!.households.supplier!.wastedPvWh / 2);
-  assert.ok(r.document.runs.managed!.community.unservedWh < 20);
+  assert.ok(r.document.runs.managed!.community.unservedWh < 1, `unserved ${r.document.runs.managed!.community.unservedWh} Wh`);
 });
 
 s('managed: the exporter ends no lower than standalone; contracts settle and the ledger audits', () => {
