@@ -46,7 +46,7 @@ if (want('typecheck')) {
 
 if (want('node')) {
   section('Node (uvu): test/portable, test/node');
-  const pattern = `^${filter ? `(?=.*${filter.source})` : ''}(portable|node)/.*\\.test\\.ts$`;
+  const pattern = `^${filter ? `(?=.*(?:${filter.source}))` : ''}(portable|node)/.*\\.test\\.ts$`;
   const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'node_modules', 'uvu', 'bin.js'), 'test', pattern, '--no-color'], {
     cwd: root,
     encoding: 'utf8',

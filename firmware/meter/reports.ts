@@ -23,26 +23,10 @@ import type { ContractState } from './persist';
 
 export const METER_REPORT_DOMAIN = 'meter-report';
 
-export interface MeterContractPart {
-  id: string;
-  exportMWh: number;
-  importMWh: number;
-  fromMs: number;
-  toMs: number;
-  /** True in the last report for this contract. */
-  final: boolean;
-}
-
-/** Body exactly as contracts.md defines it. */
-export interface MeterReportBody {
-  meter: string;
-  node: string;
-  seq: number;
-  atMs: number;
-  lifetime: { exportMWh: number; importMWh: number };
-  contract: MeterContractPart | null;
-  faults: string[];
-}
+// The body is the protocol's (one home for its shape); a type-only import, so
+// nothing of the protocol's codecs is loaded with the meter.
+import type { MeterContractPart, MeterReportBody } from '../../shared/protocol/kinds/meter-report';
+export type { MeterContractPart, MeterReportBody };
 
 export interface MeterReportEnvelope {
   v: 1;

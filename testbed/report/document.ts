@@ -12,7 +12,7 @@
  * without the battery fields. Energies Wh, rounded to 0.01 Wh; ratios and
  * SOC to 4 decimals; units to 0.001 (1 milli-unit).
  */
-import type { DayMetrics, HouseMetrics } from '../metrics/metrics';
+import type { CommunityMetrics, DayMetrics, HouseMetrics } from '../metrics/metrics';
 
 export interface HouseFigures {
   pvWh: number;
@@ -30,18 +30,8 @@ export interface HouseFigures {
   unitsEarned: number;
 }
 
-export interface CommunityFigures {
-  pvWh: number;
-  demandWh: number;
-  wastedPvWh: number;
-  unservedWh: number;
-  sentWh: number;
-  receivedWh: number;
-  Eshp: number;
-  Ereqp: number;
-  unitsPaid: number;
-  unitsEarned: number;
-}
+/** The community figures are the metrics' own community sums (rounded). */
+export type CommunityFigures = CommunityMetrics;
 
 export interface RunFigures {
   households: Record<string, HouseFigures>;
