@@ -30,7 +30,7 @@ const T0 = 1_717_236_000_000; // 2024-06-01 10:00 UTC
 const ev: object[] = [];
 const at = (dt: number, e: object) => ev.push({ atMs: T0 + dt, ...e });
 
-at(0, { config: { node: 'house-a', village: 'demo', secretKeyHex: NODE_SK, hubPublicKeyHex: publicKeyOf(HUB_SK), telemetryEveryMs: 30_000, settings: { strategy: 'paper', pvProfileMWh: [0, 0, 0, 0, 0, 0, 0, 0, 100000, 100000, 100000, 100000, 100000, 100000, 100000, 100000, 0, 0, 0, 0, 0, 0, 0, 0] } } });
+at(0, { config: { node: 'house-a', village: 'demo', secretKeyHex: NODE_SK, hubPublicKeyHex: publicKeyOf(HUB_SK), telemetryEveryMs: 30_000, settings: { strategy: 'paper', linkPermille: 1000, pvProfileMWh: [0, 0, 0, 0, 0, 0, 0, 0, 100000, 100000, 100000, 100000, 100000, 100000, 100000, 100000, 0, 0, 0, 0, 0, 0, 0, 0] } } });
 at(0, { link: true });
 const contract = (o: object, sk = HUB_SK) =>
   utf8Decode(encode('contract', { id: 'c-000001', seq: 1, village: 'demo', seller: 'house-a', buyer: 'house-b', energyMWh: 1000, priceUnitsPerKWh: 2, beginMs: T0 + 5000, endMs: T0 + 305_000, circuit: { kind: 'bus' }, issuedMs: T0 + 1000, ...o }, sk));
