@@ -356,6 +356,9 @@ export class Hub {
         if (now >= this.nextTimeMs) {
           this.nextTimeMs = now + (this.o.timePublishMs ?? DEFAULTS.timePublishMs);
           await this.publishTime(now);
+          // Live pages follow the village clock (countdowns, "hub time"),
+          // also when the testbed runs it faster than real time.
+          this.events.emit('status', this.status());
         }
       } catch (err) {
         this.log('error', `tick: ${(err as Error).stack}`);

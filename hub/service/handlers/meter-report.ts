@@ -7,12 +7,14 @@
  */
 import { encode, inTopic, type Message } from '../../../shared/protocol';
 import type { HubContext } from '../context';
-import { observeClock, refuse, verifiedMeter } from './common';
+import { refuse, verifiedMeter } from './common';
 
 export async function onMeterReport(ctx: HubContext, msg: Message<'meter-report'>): Promise<void> {
   const b = msg.body;
   await verifiedMeter(ctx, msg, b.node, b.meter);
-  observeClock(ctx, b.node, b.atMs);
+  // No clock observation here: a meter re-sends a report until it is
+  // acknowledged and queues them while the broker is down, so atMs is the
+  // time of the measurement, not of sending (it would flag false drift).
   const o = await ctx.writer.submit(msg);
   if (o.status === 'rejected') refuse(o.code, o.message);
   if (b.faults.length) ctx.liveFaults.set(`${b.node}/meter`, b.faults.map((code) => ({ node: b.node, code, atMs: b.atMs, detail: `meter ${b.meter}` })));

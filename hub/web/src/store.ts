@@ -185,9 +185,11 @@ export class Store {
       }
       case 'fault': {
         const f = d as unknown as Fault;
-        this.faults = [f, ...this.faults];
+        // The same fault raised again (same node and code) replaces its row.
+        const other = (x: Fault) => !(x.node === f.node && x.code === f.code);
+        this.faults = [f, ...this.faults.filter(other)];
         const h = f.node ? this.households.get(f.node) : undefined;
-        if (h) h.faults = [f, ...h.faults];
+        if (h) h.faults = [f, ...h.faults.filter(other)];
         this.changed('faults', 'households');
         this.refreshHouseholds();
         return;

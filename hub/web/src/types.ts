@@ -133,7 +133,8 @@ export interface EnergyHour {
   batteryWh: number;
   sentWh: number;
   receivedWh: number;
-  socPermille: number;
+  /** null for an hour without telemetry. */
+  socPermille: number | null;
 }
 
 export interface EnergyKpi {

@@ -31,7 +31,7 @@ export function runOf(x: unknown): Run | null {
 }
 
 function empty(x: EnergyHousehold['hours'][number]): boolean {
-  return x.socPermille === 0 && x.pvWh === 0 && x.loadWh === 0 && x.batteryWh === 0 && x.sentWh === 0 && x.receivedWh === 0;
+  return (x.socPermille === null || x.socPermille === 0) && x.pvWh === 0 && x.loadWh === 0 && x.batteryWh === 0 && x.sentWh === 0 && x.receivedWh === 0;
 }
 
 function chartData(e: EnergyHousehold): [number[], number[], number[], number[], number[], (number | null)[]] {
@@ -45,14 +45,14 @@ function chartData(e: EnergyHousehold): [number[], number[], number[], number[],
     col((x) => x.batteryWh),
     col((x) => x.sentWh - x.receivedWh),
     // an hour with no telemetry at all has no SOC (not 0 %): leave a gap
-    hours.map((i) => { const x = at.get(i); return x && !empty(x) ? x.socPermille / 10 : null; }),
+    hours.map((i) => { const x = at.get(i); return x && !empty(x) && x.socPermille !== null ? x.socPermille / 10 : null; }),
   ];
 }
 
 function hourTable(e: EnergyHousehold, caption: string): HTMLElement {
   const rows = e.hours.filter((x) => !empty(x)).map((x) => [
     `${String(x.hour).padStart(2, '0')}:00`, f.energyWh(x.pvWh), f.energyWh(x.loadWh), f.energyWh(x.batteryWh),
-    f.energyWh(x.sentWh), f.energyWh(x.receivedWh), f.socPermille(x.socPermille),
+    f.energyWh(x.sentWh), f.energyWh(x.receivedWh), x.socPermille === null ? '–' : f.socPermille(x.socPermille),
   ]);
   return h('details', { class: 'hours' }, h('summary', null, 'Hour by hour (table)'),
     table(caption, ['Hour', 'PV', 'Load', 'Battery', 'Sent', 'Received', 'SOC'], rows, 'no data'));
