@@ -3,7 +3,8 @@
  * SimHub): admission with keys and broker logins, housekeeping on the
  * simulated clock, and the delivery counters the simulation's quiescence
  * check needs (the embedded broker's publish events, the hub client's
- * receipts, the debounced book timer).
+ * receipts, the debounced book timer, the hub's own publishes the broker
+ * has acknowledged but not yet routed).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +17,7 @@ import type { HouseCredentials, SimHub } from '../../testbed/sim/bridge';
 /** What the Hub keeps private but a simulation must watch to know nothing is in flight. */
 interface HubInternals {
   broker?: { aedes: EventEmitter };
-  transport?: { client?: EventEmitter & { stream?: { setNoDelay?: (on: boolean) => void } } };
+  transport?: { client?: EventEmitter & { stream?: { setNoDelay?: (on: boolean) => void }; options?: { clientId?: string }; publish: (topic: string, ...rest: never[]) => unknown } };
   bookTimer?: unknown;
 }
 
@@ -24,12 +25,35 @@ export function simHubOf(hub: Hub, village: string): SimHub {
   const inner = hub as unknown as HubInternals;
   const aedes = inner.broker?.aedes;
   const client = inner.transport?.client;
-  if (!aedes || !client) throw new Error('the simulation needs the hub with its embedded broker (mqtt mode "embedded")');
+  if (!aedes || !client?.options?.clientId) throw new Error('the simulation needs the hub with its embedded broker (mqtt mode "embedded")');
   // Small messages back and forth on loopback: no Nagle delay (it would add ~40 ms per exchange).
   client.stream?.setNoDelay?.(true);
   type Conn = { conn?: { setNoDelay?: (on: boolean) => void } };
   for (const c of Object.values((aedes as unknown as { clients?: Record<string, Conn> }).clients ?? {})) c.conn?.setNoDelay?.(true);
   aedes.on('client', (c: Conn) => c.conn?.setNoDelay?.(true));
+  // The hub's publishes the broker has not routed yet, by topic. aedes
+  // answers a QoS 1 PUBLISH with PUBACK *before* it routes the message to
+  // subscribers and emits its `publish` event, so the hub's `send` (and with
+  // it a handler, and `hub.idle()`) can finish while e.g. a meter's ack is
+  // still inside the broker, not yet counted as expected by any board: the
+  // simulation would advance its clock past it. Counted from the moment the
+  // hub's client is asked to publish until the broker's event for it; a
+  // count never goes below zero (publishes made before this wrapper, e.g.
+  // the start-up presence, may be routed after it is installed).
+  const unrouted = new Map<string, number>();
+  const hubClientId = client.options?.clientId;
+  const publish = client.publish.bind(client);
+  client.publish = (topic: string, ...rest: never[]) => {
+    if (!topic.startsWith('$')) unrouted.set(topic, (unrouted.get(topic) ?? 0) + 1);
+    return publish(topic, ...rest);
+  };
+  aedes.on('publish', (packet: { topic: string }, c: { id: string } | null) => {
+    if (!c || c.id !== hubClientId) return;
+    const n = unrouted.get(packet.topic);
+    if (n === undefined) return;
+    if (n > 1) unrouted.set(packet.topic, n - 1);
+    else unrouted.delete(packet.topic);
+  });
   return {
     village,
     hubPublicKey: hub.hubPublicKey,
@@ -50,7 +74,7 @@ export function simHubOf(hub: Hub, village: string): SimHub {
     onHubReceive(listener) {
       client.on('message', (topic: string) => listener(topic));
     },
-    pending: () => inner.bookTimer !== undefined,
+    pending: () => inner.bookTimer !== undefined || unrouted.size > 0,
   };
 }
 

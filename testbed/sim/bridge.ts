@@ -6,7 +6,9 @@
  *
  * Quiescence (so a run is deterministic): the simulated clock stands still
  * while messages are in flight. {@link MqttBridge.settle} returns only when
- * every publish of the boards has been accepted by the broker, the hub has
+ * every publish of the boards and of the hub has been routed by the broker
+ * (its `publish` event, which for QoS 1 comes after its PUBACK: a sender
+ * that heard the PUBACK is no proof the message reached anyone), the hub has
  * received everything routed to it and handled it (its `idle()`), and every
  * board has received everything the broker routed to it — counted from the
  * broker's own publish events against each subscriber's filters, not
@@ -34,7 +36,13 @@ export interface SimHub {
   onHubReceive(listener: (topic: string) => void): void;
   /** The hub's subscriptions. */
   readonly hubFilters: string[];
-  /** Work the hub has scheduled on real-time timers (e.g. a debounced book publish). */
+  /**
+   * Work the hub has scheduled on real-time timers (e.g. a debounced book
+   * publish), or a publish of the hub's own client the broker has not yet
+   * routed to its subscribers (a broker may PUBACK before it routes, so the
+   * hub's handlers — and `idle()` — can finish before the message exists
+   * for the subscribers' counts).
+   */
   pending(): boolean;
 }
 
@@ -163,7 +171,7 @@ export class MqttBridge {
     for (;;) {
       let spins = 0;
       while (!this.#quiet()) {
-        if (Date.now() > end) simFail('E_SIM_MQTT', `MQTT did not settle: published ${this.#published} seen ${this.#seenFromBoards}, hub ${this.#hubReceived}/${this.#hubExpected}, boards ${this.#boards.map((b) => `${b.clientId} ${b.received}/${b.expected}`).join(', ')}`);
+        if (Date.now() > end) simFail('E_SIM_MQTT', `MQTT did not settle: published ${this.#published} seen ${this.#seenFromBoards}, hub ${this.#hubReceived}/${this.#hubExpected}, boards ${this.#boards.map((b) => `${b.clientId} ${b.received}/${b.expected}`).join(', ')}, hub pending ${this.#hub.pending()}`);
         // Let socket I/O run: a few immediate turns first, then short sleeps.
         await new Promise<void>((r) => (spins++ < 50 ? setImmediate(r) : setTimeout(r, 1)));
       }
