@@ -14,21 +14,11 @@
  */
 import type { CommunityMetrics, DayMetrics, HouseMetrics } from '../metrics/metrics';
 
-export interface HouseFigures {
-  pvWh: number;
-  demandWh: number;
-  wastedPvWh: number;
-  unservedWh: number;
-  sentWh: number;
-  receivedWh: number;
-  Eshp: number;
-  Ereqp: number;
-  cycles: number;
-  endSoc: number | null;
-  firstFullHour: number | null;
-  unitsPaid: number;
-  unitsEarned: number;
-}
+/** HOUSE of the document: the metrics' per-house figures the issue names (rounded). */
+export type HouseFigures = Pick<
+  HouseMetrics,
+  'pvWh' | 'demandWh' | 'wastedPvWh' | 'unservedWh' | 'sentWh' | 'receivedWh' | 'Eshp' | 'Ereqp' | 'cycles' | 'endSoc' | 'firstFullHour' | 'unitsPaid' | 'unitsEarned'
+>;
 
 /** The community figures are the metrics' own community sums (rounded). */
 export type CommunityFigures = CommunityMetrics;
