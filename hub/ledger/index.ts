@@ -3,7 +3,7 @@
  */
 import { join } from 'node:path';
 
-export { Ledger, diffEntries, type AppendResult, type LedgerOptions } from './ledger';
+export { Ledger, diffEntries, type AppendResult, type BlockSigner, type LedgerOptions } from './ledger';
 export { AuditError, Chain, type ChainHead, type SealedBlock } from './chain';
 export { auditChain, auditExport, auditStore, exportLedger, type AuditReport } from './audit';
 export { MemoryStore } from './memory-store';
