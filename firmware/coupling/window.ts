@@ -11,7 +11,9 @@
  * sends delivered/link"): the contract energy is what the BUYER consumes.
  * The buyer opens RL2 when its import reaches it. The seller keeps RL1
  * closed until the buyer stops drawing (its export stays ≤ `idleMA` for
- * `debounceMs`: reason `demand-ended`), the window ends, or — a safety cap —
+ * `debounceMs` once it has sent at least the contract energy — before that
+ * an idle bus is a pause of the buyer's loads, since the buyer cannot import
+ * more than the seller exports: reason `demand-ended`), the window ends, or — a safety cap —
  * its export reaches energy ÷ link (`linkPermille`, reason `quantity`).
  * A buyer whose bus is dead (bus voltage < `deadBusMV` for `debounceMs`:
  * the seller stopped or never started) opens RL2 at once (`supply-lost`)
@@ -199,7 +201,10 @@ export class WindowExecutor {
       else if (r.delivered >= target) reason = 'quantity';
       else if (t.nowMs >= r.w.endMs) reason = 'end';
       else if (r.w.role === 'seller' ? t.socPermille < t.limits.sellerMinPermille : t.socPermille > t.limits.buyerMaxPermille) reason = 'soc';
-      else if (quiet) reason = r.w.role === 'seller' ? 'demand-ended' : 'supply-lost';
+      // A seller's idle export before it has sent the contract energy is a pause of the buyer's loads
+      // (its appliances cycle within the hour), not the end of its demand: the buyer imports at most
+      // what the seller exports, so it cannot have reached its quantity yet.
+      else if (quiet && (r.w.role === 'buyer' || r.delivered >= r.w.energyMWh)) reason = r.w.role === 'seller' ? 'demand-ended' : 'supply-lost';
       if (reason) ev.push(this.stop(t.nowMs, reason));
     }
     while (!this.running && this.pending.length > 0 && (this.pending[0] as DeliveryWindow).beginMs <= t.nowMs) {

@@ -94,13 +94,26 @@ ex('a seller sends past the contract energy while the buyer draws and stops at e
 });
 
 ex('a seller whose export falls to zero (the buyer opened RL2) stops after the debounce: demand-ended', () => {
-  const r = rig('seller');
+  const r = rig('seller', 1800); // 1 900 mWh sent ≥ the contract energy: the buyer may have its quantity
   r.feed(20_000, { busMV: 12_000, currentMA: 5000 }, 100);
   r.feed(21_000, { busMV: 12_000, currentMA: 50 }); // ≤ idleMA from 21 000
   r.feed(23_900, { busMV: 12_000, currentMA: 0 });
   assert.is(r.il.state.rl1, true);
   r.feed(25_000, { busMV: 12_000, currentMA: 0 });
   assert.equal(r.stops(), [{ kind: 'stop', id: 'c-000001', role: 'seller', atMs: 24_000, reason: 'demand-ended', deliveredMWh: 1900 }]);
+  assert.is(r.il.state.rl1, false);
+});
+
+ex('a pause of the buyer\'s loads before the contract energy is sent keeps the seller\'s RL1 closed', () => {
+  const r = rig('seller', 2000);
+  r.feed(30_000, { busMV: 12_000, currentMA: 0 }); // the buyer's TV is not on yet
+  r.feed(40_000, { busMV: 12_000, currentMA: 5000 }, 100); // 1 000 mWh
+  r.feed(70_000, { busMV: 12_000, currentMA: 0 }); // a 30 s pause
+  assert.is(r.il.state.rl1, true);
+  assert.equal(r.stops(), []);
+  r.feed(80_000, { busMV: 12_000, currentMA: 5000 }, 100); // 2 000 mWh: the contract energy
+  r.feed(85_000, { busMV: 12_000, currentMA: 0 });
+  assert.equal(r.stops(), [{ kind: 'stop', id: 'c-000001', role: 'seller', atMs: 84_000, reason: 'demand-ended', deliveredMWh: 2000 }]);
   assert.is(r.il.state.rl1, false);
 });
 
@@ -191,15 +204,19 @@ node('a seller node sends energy ÷ link (default 800 ‰) and stops there as a 
   assert.ok(s.kind === 'stop' && s.reason === 'quantity' && s.deliveredMWh >= 1250 && s.deliveredMWh < 1270, JSON.stringify(s));
 });
 
-node('a seller node stops when the buyer stops drawing (export ≈ 0 for 3 s)', () => {
+node('a seller node stops when the buyer stops drawing (export ≈ 0 for 3 s) after the contract energy, not in a pause before it', () => {
   const { r, drive, stops } = nodeRig('seller');
-  drive(30_000, 12_000, 4000);
+  drive(30_000, 12_000, 4000); // 48 W: 400 mWh
+  drive(10_000, 12_000, 0); // a pause of the buyer's loads
+  assert.is(r.relays.rl1, true);
+  assert.equal(stops(), []);
+  drive(50_000, 12_000, 4000); // ≈ 1 070 mWh: above the contract energy, below energy ÷ link
   drive(2000, 12_000, 20);
   assert.is(r.relays.rl1, true);
   drive(3000, 12_000, 0);
   assert.is(r.relays.rl1, false);
   const s = stops()[0]!;
-  assert.ok(s.kind === 'stop' && s.reason === 'demand-ended' && s.deliveredMWh > 300 && s.deliveredMWh < 1000, JSON.stringify(s));
+  assert.ok(s.kind === 'stop' && s.reason === 'demand-ended' && s.deliveredMWh >= 1000 && s.deliveredMWh < 1250, JSON.stringify(s));
 });
 
 node('linkPermille set at run time moves the seller cap', () => {
