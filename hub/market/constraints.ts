@@ -6,7 +6,9 @@
  *   export, RL2 to import, never both) serve one exchange, so two trades
  *   naming the same node never overlap in time, whatever its side;
  * - on a shared bus the powers of concurrent contracts add up and must stay
- *   within the bus limit at every instant;
+ *   within the bus limit at every instant, and (when the rules set
+ *   `maxConcurrent`) at most that many contracts run at once: the meters
+ *   cannot attribute a shared bus's flows to overlapping contracts;
  * - in a star grid each contract holds one of a fixed number of circuits
  *   (a switch pair in the switching module) for its whole window.
  *
@@ -175,14 +177,15 @@ export interface Plan {
  * there, and between two such points an earlier start is never worse. The
  * first candidate t where
  *   - neither node is in a contract,
- *   - bus: the load at t leaves at least minPowerMW of headroom; the power is
+ *   - bus: fewer than maxConcurrent contracts run at t (when set) and the
+ *     load at t leaves at least minPowerMW of headroom; the power is
  *     min(both nodes, headroom at t) for the whole contract,
  *   - star: a circuit is free at t (the free one that stays free longest,
  *     lowest index on ties),
  * gives [t, t + duration), duration = ⌈energy·3 600 000 / power⌉ ms rounded up
  * to whole slots, cut short (at a slot boundary) where the overlap ends,
  * either node's next contract begins, the bus load would exceed the limit at
- * this power, or the circuit is taken. A cut window carries
+ * this power or maxConcurrent contracts would run, or the circuit is taken. A cut window carries
  * ⌊power·length / 3 600 000⌋ mWh and its end is tightened to the slots that
  * energy needs. Below minTradeMWh the next candidate is tried.
  *
@@ -207,6 +210,10 @@ export function planTrade(req: PlanRequest): Plan | null {
   const nodePts = nodePoints(lo, hi, nodeBusy, slotMs);
   const byPower = grid.kind === 'bus';
   const steps = byPower ? view.load : view.count;
+  // Bus only: contracts running at each point (against maxConcurrent).
+  const maxConcurrent = grid.kind === 'bus' ? grid.maxConcurrent ?? Number.POSITIVE_INFINITY : Number.POSITIVE_INFINITY;
+  const counted = byPower && maxConcurrent !== Number.POSITIVE_INFINITY;
+  const running: number[] = [];
   let k = view.segment(lo);
   let a = 0;
   let b = k + 1;
@@ -215,6 +222,7 @@ export function planTrade(req: PlanRequest): Plan | null {
     while (k + 1 < view.times.length && view.times[k + 1]! <= p) k++;
     points.push(p);
     load.push(k >= 0 ? steps[k]! : 0);
+    if (counted) running.push(k >= 0 ? view.count[k]! : 0);
   };
   push(lo);
   for (;;) {
@@ -246,10 +254,11 @@ export function planTrade(req: PlanRequest): Plan | null {
     let gridEnd = nodeEnd;
     let circuit: TradeCircuit;
     if (grid.kind === 'bus') {
+      if (counted && running[i]! >= maxConcurrent) continue;
       power = Math.min(req.powerMW, grid.busLimitMW - load[i]!);
       if (power < req.minPowerMW) continue;
       for (let j = i + 1; j < points.length && points[j]! < nodeEnd; j++) {
-        if (load[j]! + power > grid.busLimitMW) {
+        if (load[j]! + power > grid.busLimitMW || (counted && running[j]! >= maxConcurrent)) {
           gridEnd = down(points[j]!, slotMs);
           break;
         }

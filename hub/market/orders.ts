@@ -29,6 +29,9 @@ export function checkRules(rules: MarketRules): Required<MarketRules> {
   const g = rules.grid;
   if (g.kind === 'bus') {
     if (!isInt(g.busLimitMW) || g.busLimitMW <= 0 || g.busLimitMW > MAX_POWER_MW) bad('grid.busLimitMW must be a positive integer');
+    if (g.maxConcurrent !== undefined && (!isInt(g.maxConcurrent) || g.maxConcurrent < 1 || g.maxConcurrent > 1024)) {
+      bad('grid.maxConcurrent must be an integer in 1..1024 (or absent: unlimited)');
+    }
   } else if (g.kind === 'star') {
     if (!isInt(g.circuits) || g.circuits <= 0 || g.circuits > 1024) bad('grid.circuits must be an integer in 1..1024');
     if (!isInt(g.circuitLimitMW) || g.circuitLimitMW <= 0 || g.circuitLimitMW > MAX_POWER_MW) bad('grid.circuitLimitMW must be a positive integer');

@@ -65,8 +65,13 @@ export interface Trade {
 
 /** How the village's wiring limits concurrent contracts. */
 export type GridRules =
-  /** One shared DC bus: the powers of concurrent contracts add up. */
-  | { kind: 'bus'; busLimitMW: number }
+  /**
+   * One shared DC bus: the powers of concurrent contracts add up. Meters on
+   * a shared bus cannot tell which contract a flow belongs to, so
+   * `maxConcurrent` (optional, integer ≥ 1; absent = unlimited) caps how
+   * many contracts' windows may overlap, as a star grid's circuits do.
+   */
+  | { kind: 'bus'; busLimitMW: number; maxConcurrent?: number }
   /** A switching module closing one dedicated circuit per contract. */
   | { kind: 'star'; circuits: number; circuitLimitMW: number };
 

@@ -134,6 +134,23 @@ physics('a star grid holds one circuit per contract', () => {
   assert.equal([t2.beginMs, t2.endMs, t2.circuit], [2 * H, 4 * H, { kind: 'star', index: 0 }]);
 });
 
+physics('a bus with maxConcurrent 1 runs one contract at a time, whatever the headroom', () => {
+  const { e } = engine({ grid: { kind: 'bus', busLimitMW: 1_000_000, maxConcurrent: 1 } });
+  for (const n of ['a', 'c']) e.apply(declare(n));
+  e.apply(submit(order('sell', 'a', { maxPowerMW: 50_000 })));
+  e.apply(submit(order('sell', 'c', { maxPowerMW: 50_000 })));
+  const t1 = e.apply(submit(order('buy', 'b', { maxPowerMW: 50_000 }))).trades[0]!;
+  const t2 = e.apply(submit(order('buy', 'd', { maxPowerMW: 50_000 }))).trades[0]!;
+  assert.equal([t1.beginMs, t1.endMs, t2.beginMs, t2.endMs], [0, 2 * H, 2 * H, 4 * H]);
+  // A third pair finds no free time in the [0, 4H) windows and rests.
+  e.apply(declare('g'));
+  e.apply(submit(order('sell', 'g', { maxPowerMW: 50_000 })));
+  assert.is(e.apply(submit(order('buy', 'h', { maxPowerMW: 50_000 }))).trades.length, 0);
+  // Settling the first contract early frees the rest of its window for them.
+  const out = e.apply({ kind: 'settled', atMs: H, tradeId: t1.id });
+  assert.equal(out.trades.map((t) => [t.seller, t.buyer, t.beginMs, t.endMs]), [['g', 'h', H, 2 * H]]);
+});
+
 const money = suite('engine: payment');
 
 money('a pre-paid buyer trades only what its balance covers, and that is reserved', () => {
@@ -253,6 +270,8 @@ life('bad rules are refused when the engine is built', () => {
   assert.is(bad({ grid: { kind: 'bus', busLimitMW: 0 } }), 'E_MARKET_RULES');
   assert.is(bad({ grid: { kind: 'star', circuits: 0, circuitLimitMW: 5 } }), 'E_MARKET_RULES');
   assert.is(bad({ payment: 'cash' }), 'E_MARKET_RULES');
+  assert.is(bad({ grid: { kind: 'bus', busLimitMW: 1, maxConcurrent: 1 } }), 'ok');
+  for (const maxConcurrent of [0, -1, 1.5, 1025, '2', null]) assert.is(bad({ grid: { kind: 'bus', busLimitMW: 1, maxConcurrent } }), 'E_MARKET_RULES', `maxConcurrent ${String(maxConcurrent)}`);
 });
 
 life('offer and request bodies map to sell and buy orders', () => {

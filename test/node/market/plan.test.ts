@@ -117,7 +117,36 @@ star('waits when every circuit is taken', () => {
   assert.equal([p.beginMs, p.endMs, p.circuit], [H, 3 * H, { kind: 'star', index: 0 }]);
 });
 
+const concurrent = suite('planTrade: bus maxConcurrent');
+const one = { kind: 'bus' as const, busLimitMW: 1_000_000, maxConcurrent: 1 };
+
+concurrent('with one contract allowed, a window waits until the running contract ends', () => {
+  const p = planTrade(req({ grid: one, gridBusy: [tr(0, H, 1_000)] }))!;
+  assert.equal([p.beginMs, p.endMs, p.maxPowerMW], [H, 3 * H, 50_000]);
+});
+
+concurrent('a window is cut where the next contract would make one too many', () => {
+  // Free in [0, H) only: 50 W for 1 h = 50 Wh of the 100 asked.
+  assert.equal(planTrade(req({ grid: one, gridBusy: [tr(H, 2 * H, 1_000)] })), { beginMs: 0, endMs: H, energyMWh: 50_000, maxPowerMW: 50_000, circuit: { kind: 'bus' } });
+});
+
+concurrent('maxConcurrent 2 lets a second contract run beside one but not beside two', () => {
+  const two = { ...one, maxConcurrent: 2 };
+  assert.is(planTrade(req({ grid: two, gridBusy: [tr(0, H, 1_000)] }))?.beginMs, 0);
+  assert.is(planTrade(req({ grid: two, gridBusy: [tr(0, H, 1_000), tr(0, 2 * H, 1_000)] }))?.beginMs, H);
+});
+
+concurrent('without maxConcurrent any number of contracts may overlap (power permitting)', () => {
+  const busy = [tr(0, 4 * H, 1_000), tr(0, 4 * H, 1_000), tr(0, 4 * H, 1_000)];
+  assert.is(planTrade(req({ gridBusy: busy }))?.beginMs, 0);
+});
+
+concurrent('nothing when the bus is never free of contracts in the overlap', () => {
+  assert.is(planTrade(req({ grid: one, gridBusy: [tr(0, 4 * H, 1_000)] })), null);
+});
+
 window.run();
 nodes.run();
 bus.run();
 star.run();
+concurrent.run();
