@@ -6,23 +6,13 @@
  */
 import { MatchingEngine } from '../../hub/market/engine';
 import type { MarketRules, OrderSpec } from '../../hub/market/types';
+import { uniform as prng } from '../portable/prng';
 
 const H = 3_600_000;
 const MIN = 60_000;
 const T0 = 1_717_200_000_000;
 const NODES = 1000;
 
-/** mulberry32: a small seeded PRNG (deterministic book). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;

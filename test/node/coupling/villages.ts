@@ -7,21 +7,7 @@
  */
 import paper from '../../vectors/coupling/paper-two-house.json';
 import type { Scenario, ScenarioHouse, ScenarioLoad } from './village-model';
-
-/** mulberry32: the villages must not change between runs. */
-class Prng {
-  private s: number;
-  constructor(seed: number) {
-    this.s = seed >>> 0;
-  }
-  int(n: number): number {
-    this.s = (this.s + 0x6d2b79f5) >>> 0;
-    let t = this.s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) % n;
-  }
-}
+import { Prng } from '../../portable/prng';
 
 const base = paper as unknown as Scenario;
 const shape = base.households[0]!.pv!.hourlyWh.map((x) => x / 150); // Wh per Wp at this level
@@ -42,25 +28,25 @@ const evening: ScenarioLoad[] = [
 /** A seeded village of `n` houses with batteries. */
 export function makeVillage(seed: number, n: number): Scenario {
   const rnd = new Prng(seed);
-  const pick = <T>(xs: T[]): T => xs[rnd.int(xs.length)]!;
+  const pick = <T>(xs: T[]): T => xs[rnd.below(xs.length)]!;
   const households: ScenarioHouse[] = [];
   for (let i = 0; i < n; i++) {
     const peakW = pick([40, 60, 80, 100, 150, 200, 250]);
     const loads: ScenarioLoad[] = [
-      { name: 'LED lamps', kind: 'primary', powerW: 3, number: 2 + rnd.int(4), windows: [[330, 390], [1110, 1350]] },
+      { name: 'LED lamps', kind: 'primary', powerW: 3, number: 2 + rnd.below(4), windows: [[330, 390], [1110, 1350]] },
       { name: 'Security lamp', kind: 'primary', powerW: 4, number: 1, windows: [[0, 360], [1320, 1440]] },
-      { name: 'Phone chargers', kind: 'primary', powerW: 5, number: 1 + rnd.int(3), windows: [[1140, 1260]] },
+      { name: 'Phone chargers', kind: 'primary', powerW: 5, number: 1 + rnd.below(3), windows: [[1140, 1260]] },
     ];
-    const nDay = rnd.int(3);
+    const nDay = rnd.below(3);
     for (let k = 0; k < nDay; k++) loads.push(pick(daytime));
-    const nEve = 1 + rnd.int(2);
+    const nEve = 1 + rnd.below(2);
     for (let k = 0; k < nEve; k++) loads.push(pick(evening));
     const seen = new Set<string>();
     const uniq = loads.filter((l) => (seen.has(l.name) ? false : (seen.add(l.name), true)));
     households.push({
       id: `h${i + 1}`,
       pv: { hourlyWh: shape.map((x) => Math.round(x * peakW * 10) / 10) },
-      battery: { voltage: 12, capacityAh: pick([30, 40, 60, 80]), initialSoc: 0.4 + rnd.int(40) / 100, minSoc: 0.2 },
+      battery: { voltage: 12, capacityAh: pick([30, 40, 60, 80]), initialSoc: 0.4 + rnd.below(40) / 100, minSoc: 0.2 },
       loads: uniq,
     });
   }

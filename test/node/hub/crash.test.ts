@@ -14,22 +14,13 @@ import { decode, encode, inTopic, nodeInboxFilter, nodeTopic, type ContractBody,
 import { LevelStore, auditStore, ledgerPath } from '../../../hub/ledger';
 import type { ProvisioningBundle } from '../../../hub/service/members';
 import { tempDir } from './helpers';
+import { uniform as prng } from '../../portable/prng';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const VILLAGE = 'crashvillage';
 const tmp = tempDir('swarmgrid-hubcrash-');
 const data = join(tmp.dir, 'data');
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {

@@ -11,22 +11,12 @@ import { fileURLToPath } from 'node:url';
 import { LevelStore } from '../../../hub/ledger/level-store';
 import { auditStore } from '../../../hub/ledger/audit';
 import { headerHash } from '../../../hub/ledger/block';
+import { uniform as prng } from '../../portable/prng';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'swarmgrid-crash-'));
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
 
-/** Small seeded PRNG (mulberry32) so the kill moments are reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Ack { height: number; hash: string }
 

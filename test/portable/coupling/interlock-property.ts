@@ -6,7 +6,7 @@
  * time; after a read-back fault both stay open until the fault is cleared.
  */
 import { Interlock, type RelayTarget } from '../../../firmware/coupling/interlock';
-import { Prng } from './prng';
+import { Prng } from '../prng';
 
 export interface PropertyResult {
   sequences: number;
@@ -49,7 +49,7 @@ export function runInterlockProperty(seed: number, sequences: number, stepsPer =
     },
   };
   for (let s = 0; s < sequences && !violation; s++) {
-    now = rnd.int(1000);
+    now = rnd.below(1000);
     rl1 = rl2 = true; // unknown coil state before boot: the constructor must open both
     rl1OffAt = rl2OffAt = -1e9;
     latched = false;
@@ -58,14 +58,14 @@ export function runInterlockProperty(seed: number, sequences: number, stepsPer =
     rl1OffAt = rl2OffAt = now;
     for (let k = 0; k < stepsPer && !violation; k++) {
       steps++;
-      now += rnd.int(4) === 0 ? 0 : rnd.int(250);
-      const op = rnd.int(10);
+      now += rnd.below(4) === 0 ? 0 : rnd.below(250);
+      const op = rnd.below(10);
       if (op < 4) {
-        const ok = il.command(targets[rnd.int(3)]!, now);
+        const ok = il.command(targets[rnd.below(3)]!, now);
         if (!ok && !latched) violation ||= 'command refused without a latched fault';
       } else if (op < 8) {
-        const bad = rnd.int(8) === 0;
-        const rb = bad ? { rl1: rnd.int(2) === 1, rl2: rnd.int(2) === 1 } : { rl1, rl2 };
+        const bad = rnd.below(8) === 0;
+        const rb = bad ? { rl1: rnd.below(2) === 1, rl2: rnd.below(2) === 1 } : { rl1, rl2 };
         const f = il.tick(now, rb);
         if (f) {
           faults++;
@@ -74,7 +74,7 @@ export function runInterlockProperty(seed: number, sequences: number, stepsPer =
         }
       } else if (op === 8) {
         il.tick(now);
-      } else if (rnd.int(2) === 0) {
+      } else if (rnd.below(2) === 0) {
         il.clearFault(now);
         latched = false;
       } else {

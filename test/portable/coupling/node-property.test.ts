@@ -11,7 +11,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { publicKeyOf } from '../../../shared/sign';
 import { protocolWire } from '../../../firmware/main/coupling-app';
-import { Prng } from './prng';
+import { Prng } from '../prng';
 import { DAY0, FORGER_SK, H, HUB_SK, NODE_SK, NodeRig, signedContract } from './node-rig';
 
 const hubPk = publicKeyOf(HUB_SK);
@@ -30,14 +30,14 @@ const pool: PoolEntry[] = [];
 {
   const rnd = new Prng(7);
   for (let i = 1; i <= 16; i++) {
-    const beginMs = T + 1000 + rnd.int(50) * 1000;
-    const endMs = beginMs + 2000 + rnd.int(20) * 1000;
-    const k = rnd.int(4);
+    const beginMs = T + 1000 + rnd.below(50) * 1000;
+    const endMs = beginMs + 2000 + rnd.below(20) * 1000;
+    const k = rnd.below(4);
     const seller = k === 0 ? 'house-a' : k === 2 ? 'house-d' : 'house-b';
     const buyer = k === 0 ? 'house-b' : k === 2 ? 'house-c' : 'house-a';
     const role = k === 0 ? 'seller' : k === 2 ? null : 'buyer';
-    const forged = rnd.int(6) === 0;
-    pool.push({ payload: signedContract({ id: `c-${i}`, seq: i, seller, buyer, beginMs, endMs, energyMWh: 200 + rnd.int(400) }, forged ? FORGER_SK : HUB_SK), role: forged ? null : role, beginMs, endMs, seq: i });
+    const forged = rnd.below(6) === 0;
+    pool.push({ payload: signedContract({ id: `c-${i}`, seq: i, seller, buyer, beginMs, endMs, energyMWh: 200 + rnd.below(400) }, forged ? FORGER_SK : HUB_SK), role: forged ? null : role, beginMs, endMs, seq: i });
   }
 }
 
@@ -69,16 +69,16 @@ function runOne(seed: number): { writes: number; closes: number } {
     },
   });
   for (let step = 0; step < 40; step++) {
-    const ev = rnd.int(12);
-    if (ev <= 3) r.deliver(pool[rnd.int(pool.length)]!.payload);
-    else if (ev === 4) r.meterMA = rnd.int(3) === 0 ? null : rnd.int(8000) - 4000;
-    else if (ev === 5) r.vedirect = !r.vedirect || rnd.int(3) !== 0;
-    else if (ev === 6) r.relays.stuck = { rl1: rnd.int(8) === 0 ? true : null, rl2: rnd.int(8) === 0 ? true : null };
-    else if (ev === 7) r.node.linkState(rnd.int(2) === 0, r.nowMs);
-    else if (ev === 8 && rnd.int(4) === 0) r.node.meterFault('E_REVERSE_CURRENT', r.nowMs);
-    else if (ev === 9 && rnd.int(3) === 0) r.reboot();
-    else if (ev === 10) r.bmvState = rnd.int(2) === 0 ? 'full' : 'low';
-    r.run(100 + rnd.int(30) * 100);
+    const ev = rnd.below(12);
+    if (ev <= 3) r.deliver(pool[rnd.below(pool.length)]!.payload);
+    else if (ev === 4) r.meterMA = rnd.below(3) === 0 ? null : rnd.below(8000) - 4000;
+    else if (ev === 5) r.vedirect = !r.vedirect || rnd.below(3) !== 0;
+    else if (ev === 6) r.relays.stuck = { rl1: rnd.below(8) === 0 ? true : null, rl2: rnd.below(8) === 0 ? true : null };
+    else if (ev === 7) r.node.linkState(rnd.below(2) === 0, r.nowMs);
+    else if (ev === 8 && rnd.below(4) === 0) r.node.meterFault('E_REVERSE_CURRENT', r.nowMs);
+    else if (ev === 9 && rnd.below(3) === 0) r.reboot();
+    else if (ev === 10) r.bmvState = rnd.below(2) === 0 ? 'full' : 'low';
+    r.run(100 + rnd.below(30) * 100);
     // A closed relay is inside an accepted window for its role.
     const w = r.node.activeWindow;
     if (rl1) assert.ok(w && w.role === 'seller' && r.nowMs < w.endMs, `seed ${seed}: RL1 closed outside a seller window at ${r.nowMs}`);

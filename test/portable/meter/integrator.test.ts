@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import v from '../../vectors/meter/integrator.json';
 import { addUnits, diffMWh, EnergyIntegrator, subtractCount, UNITS_PER_MWH, type EnergyCount, type Sample } from '../../../firmware/meter/integrator';
 import { SwarmError } from '../../../shared/errors';
-import { prng } from './prng';
+import { Prng } from '../prng';
 
 function code(fn: () => unknown): string {
   try {
@@ -41,7 +41,7 @@ exact('constant 60 W export for one hour at 1 Hz is exactly 60 000 mWh', () => {
 });
 
 exact('constant power P over T gives P·T exactly, remainder included (seeded)', () => {
-  const r = prng(11);
+  const r = new Prng(11);
   for (let n = 0; n < 40; n++) {
     const busMV = r.int(0, 100_000);
     const currentMA = r.int(-200_000, 200_000);
@@ -82,7 +82,7 @@ exact('counter helpers carry and subtract exactly', () => {
 const split = suite('integrator split invariance');
 
 split('resuming from a saved state at any point gives the same totals (seeded)', () => {
-  const r = prng(5);
+  const r = new Prng(5);
   const samples: Sample[] = [];
   let t = 0;
   for (let k = 0; k < 300; k++) {
@@ -98,7 +98,7 @@ split('resuming from a saved state at any point gives the same totals (seeded)',
 });
 
 split('two meters on the halves sum to the whole at full precision', () => {
-  const r = prng(9);
+  const r = new Prng(9);
   const samples: Sample[] = [];
   for (let k = 0; k < 200; k++) samples.push({ atMs: k * 1000, busMV: r.int(11000, 14000), currentMA: r.int(-5000, 5000) });
   const whole = feed(samples);
@@ -151,7 +151,7 @@ guard('non-integer or out-of-range samples are E_METER_SAMPLE', () => {
 });
 
 guard('export and import never decrease (seeded)', () => {
-  const r = prng(3);
+  const r = new Prng(3);
   const i = new EnergyIntegrator();
   let t = 0;
   let e = i.exportCount();

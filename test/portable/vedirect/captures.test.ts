@@ -3,20 +3,10 @@ import * as assert from 'uvu/assert';
 import vectors from '../../vectors/vedirect/captures.json';
 import { fromHex } from '../../../shared/bytes';
 import { LineDump } from '../../../firmware/vedirect/dump';
+import { uniform as prng } from '../prng';
 
 type Counters = Record<string, number>;
 
-/** Seeded PRNG (mulberry32): the same chunkings on Node and XS. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Feed `bytes` in chunks whose sizes come from `size(remaining)`; returns lines and counters. */
 function decode(bytes: Uint8Array, size: (remaining: number) => number): { lines: unknown[]; counters: Counters } {
