@@ -32,7 +32,7 @@
  *   Both keep each battery to the cycles it would do anyway or fewer.
  */
 import { batteryEnergyMWh } from './soc';
-import { demandBetween, hourlyDemand, HOUR_MS, type Demand } from './schedule';
+import { demandBetween, hourlyDemand, HOUR_MS, secondarySpan, type Demand } from './schedule';
 import type { HemtsSettings } from './settings';
 
 export type Mode = 'autonomous' | 'prosumer' | 'consumer';
@@ -160,7 +160,8 @@ export function correctedForecast(pvForecastMWh: readonly number[], nowMs: numbe
 
 /** Simulate today from now with no exchange (the "standalone" forecast). */
 export function forecastDay(s: HemtsSettings, socPermille: number, nowMs: number, dayStartMs: number, pvForecastMWh: readonly number[]): DayForecast {
-  const capacityMWh = batteryEnergyMWh(s.batteryVoltageMV, s.capacityMAh);
+  // A PV-direct house stores nothing: surplus is wasted, deficit unserved.
+  const capacityMWh = s.hasBattery ? batteryEnergyMWh(s.batteryVoltageMV, s.capacityMAh) : 0;
   const floorMWh = Math.floor((capacityMWh * s.minSocPermille) / 1000);
   let into = nowMs - dayStartMs;
   if (into < 0) into = 0;
@@ -222,6 +223,8 @@ export function forecastDay(s: HemtsSettings, socPermille: number, nowMs: number
 export function forecastOfferMWh(s: HemtsSettings, f: DayForecast): number {
   const h = f.hour;
   const net = (f.usefulMWh[h] as number) - (f.loadMWh[h] as number);
+  // No battery: this hour's direct surplus is lost unless it leaves now.
+  if (f.capacityMWh === 0) return net > 0 ? net : 0;
   let wasteBat = 0;
   let lastWaste = -1;
   for (let k = h; k < 24; k++) {
@@ -243,7 +246,7 @@ export function forecastOfferMWh(s: HemtsSettings, f: DayForecast): number {
   if (net > 0) return Math.min(net, Math.floor((budgetBat * 1000) / s.chargePermille));
   if (net < 0 && lastWaste > h) {
     // From the battery: D grows by x/η_d per x sent.
-    const byPower = Math.floor((s.maxPowerMW * f.leftMs) / HOUR_MS);
+    const byPower = Math.floor((s.exportPowerMW * f.leftMs) / HOUR_MS);
     return Math.min(byPower, Math.floor((budgetBat * s.dischargePermille) / 1000));
   }
   return 0;
@@ -258,6 +261,8 @@ export function forecastRequestMWh(s: HemtsSettings, f: DayForecast): number {
   const deficit = (f.loadMWh[h] as number) - (f.usefulMWh[h] as number);
   if (deficit <= 0) return 0;
   const need = Math.min(f.secondaryMWh[h] as number, deficit);
+  // No battery: nothing received can overflow later.
+  if (f.capacityMWh === 0) return need;
   // Each mWh received saves 1/η_d mWh of storage; it must fit under the cap
   // at every later hour or it only turns into wasted PV.
   let headroom = Number.MAX_SAFE_INTEGER;
@@ -328,7 +333,8 @@ export function decide(s: HemtsSettings, state: HemtsState, inp: HemtsInputs): H
   }
   const f = forecastDay(s, soc, now, inp.dayStartMs, correctedForecast(inp.pvForecastMWh, now, inp.dayStartMs, inp.pvTodayMWh));
   nextEvalMs = Math.min(now + EVAL_INTERVAL_MS, f.slotEndMs);
-  const slotTaken = (kind: OpenOrder['kind']) => orders.some((o) => o.kind === kind && o.toMs === f.slotEndMs);
+  // An order belongs to the slot it ends in (a request may end before the slot does).
+  const slotTaken = (kind: OpenOrder['kind']) => orders.some((o) => o.kind === kind && o.toMs <= f.slotEndMs && o.toMs > f.slotEndMs - HOUR_MS);
   const busy = inp.activeRole !== null;
 
   let offer = 0;
@@ -341,17 +347,39 @@ export function decide(s: HemtsSettings, state: HemtsState, inp: HemtsInputs): H
     request = s.strategy === 'paper' ? paperRequestMWh(s, f, soc, prev) : forecastRequestMWh(s, f);
     if (request < s.requestThresholdMWh || request <= 0) request = 0;
   }
-  const post = (kind: 'offer' | 'request', energyMWh: number) => {
+  const post = (kind: 'offer' | 'request', energyMWh: number, fromMs: number, toMs: number, maxPowerMW: number) => {
     const id = `${inp.node}-${kind === 'offer' ? 'o' : 'r'}-${nextOrderNo++}`;
-    orders.push({ id, kind, energyMWh, fromMs: now, toMs: f.slotEndMs });
-    decisions.push({ kind, id, energyMWh, priceUnitsPerKWh: s.priceUnitsPerKWh, fromMs: now, toMs: f.slotEndMs, maxPowerMW: s.maxPowerMW, socPermille: soc });
+    orders.push({ id, kind, energyMWh, fromMs, toMs });
+    decisions.push({ kind, id, energyMWh, priceUnitsPerKWh: s.priceUnitsPerKWh, fromMs, toMs, maxPowerMW, socPermille: soc });
   };
-  if (offer > 0) post('offer', offer);
-  else if (request > 0) post('request', request);
+  if (offer > 0) post('offer', offer, now, f.slotEndMs, s.exportPowerMW);
+  else if (request > 0) {
+    const w = requestWindow(s, now, inp.dayStartMs, f.slotEndMs, request);
+    if (w) post('request', request, w.fromMs, w.toMs, w.maxPowerMW);
+  }
 
   const mode = modeOf(inp.activeRole, orders, blockOffers, blockRequests);
   if (mode !== prev) decisions.push({ kind: 'mode', mode, from: prev });
   return { state: { mode, orders, nextOrderNo, nextEvalMs }, decisions };
+}
+
+/**
+ * When and how fast a request should be delivered: over the stretch of the
+ * slot in which the secondary loads are scheduled to run (the bus can only
+ * feed loads that are on), at the power that spreads the energy over that
+ * stretch (so the market's window, energy ÷ power, covers it), never above
+ * the loads' peak. Null when no secondary load runs in the rest of the slot.
+ */
+export function requestWindow(s: HemtsSettings, nowMs: number, dayStartMs: number, slotEndMs: number, energyMWh: number): { fromMs: number; toMs: number; maxPowerMW: number } | null {
+  const fromMinute = Math.floor((nowMs - dayStartMs) / 60_000);
+  const toMinute = Math.ceil((slotEndMs - dayStartMs) / 60_000);
+  const span = secondarySpan(s.appliances, fromMinute, toMinute);
+  if (!span) return null;
+  const fromMs = Math.max(nowMs, dayStartMs + span[0] * 60_000);
+  const toMs = Math.min(slotEndMs, dayStartMs + span[1] * 60_000);
+  if (toMs <= fromMs) return null;
+  const spread = Math.ceil((energyMWh * HOUR_MS) / (toMs - fromMs));
+  return { fromMs, toMs, maxPowerMW: Math.max(1, Math.min(s.maxPowerMW, spread)) };
 }
 
 /** Mode from the running window's role, else from the open orders. */

@@ -64,3 +64,23 @@ export function hourlyDemand(appliances: readonly Appliance[]): { primaryMWh: nu
   }
   return { primaryMWh, secondaryMWh };
 }
+
+/**
+ * When the secondary loads run within [fromMinute, toMinute): the first
+ * minute one starts and the minute the last one stops, or null if none runs.
+ */
+export function secondarySpan(appliances: readonly Appliance[], fromMinute: number, toMinute: number): [number, number] | null {
+  let lo = toMinute;
+  let hi = fromMinute;
+  for (const a of appliances) {
+    if (a.kind !== 'secondary') continue;
+    for (const [s, e] of a.windows) {
+      const from = s > fromMinute ? s : fromMinute;
+      const to = e < toMinute ? e : toMinute;
+      if (to <= from) continue;
+      if (from < lo) lo = from;
+      if (to > hi) hi = to;
+    }
+  }
+  return hi > lo ? [lo, hi] : null;
+}

@@ -34,8 +34,12 @@ export interface HemtsSettings {
   requestThresholdMWh: number;
   /** Limit price for offers and requests. */
   priceUnitsPerKWh: number;
-  /** The coupling's power limit for a window, mW. */
+  /** Power a window may take as a buyer: the peak of the secondary loads it switches to the bus, mW. */
   maxPowerMW: number;
+  /** Power a window may give as a seller: what the load output and coupling can export, mW. */
+  exportPowerMW: number;
+  /** 1: a battery is fitted; 0: PV-direct house (no storage: only the hour's direct PV surplus can be offered). */
+  hasBattery: number;
   /** eq. 1 inputs. */
   batteryVoltageMV: number;
   capacityMAh: number;
@@ -75,6 +79,8 @@ export const DEFAULT_SETTINGS: HemtsSettings = {
   requestThresholdMWh: 5000,
   priceUnitsPerKWh: 2,
   maxPowerMW: 100_000,
+  exportPowerMW: 100_000,
+  hasBattery: 1,
   batteryVoltageMV: 12_000,
   capacityMAh: 40_000,
   shsDirectPermille: 810,
@@ -102,6 +108,8 @@ const INT_FIELDS: [IntKey, string, number, number][] = [
   ['requestThresholdMWh', 'reqThMWh', 0, 1_000_000_000],
   ['priceUnitsPerKWh', 'priceKWh', 0, 1_000_000],
   ['maxPowerMW', 'maxPowerMW', 1, 100_000_000],
+  ['exportPowerMW', 'exportMW', 1, 100_000_000],
+  ['hasBattery', 'hasBatt', 0, 1],
   ['batteryVoltageMV', 'battMV', 1000, 100_000],
   ['capacityMAh', 'battMAh', 100, 10_000_000],
   ['shsDirectPermille', 'etaDirect', 1, 1000],

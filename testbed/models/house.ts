@@ -80,6 +80,8 @@ export interface HouseReadings {
 }
 
 const DIODE_DROP_MV = 400;
+/** A PV-direct house (no battery): its load output's regulated voltage. */
+const PV_DIRECT_OUTPUT_MV = 12_000;
 
 export class House {
   readonly id: string;
@@ -139,7 +141,7 @@ export class House {
     return {
       exportCapacityUJ: rl1 ? this.mppt.exportCapacityUJ(pvUJ, ownLoadUJ, this.battery, dtMs) : 0,
       importDemandUJ: rl2 ? secondaryUJ : 0,
-      sourceVoltageMV: this.battery ? this.battery.voltageMV() : 0,
+      sourceVoltageMV: this.outputVoltageMV(),
     };
   }
 
@@ -174,8 +176,8 @@ export class House {
     // Meter at the coupling point (bus side); + = export.
     let v = 0;
     let i = 0;
-    if (p.rl1 && sentUJ > 0 && this.battery) {
-      v = Math.max(0, this.battery.voltageMV() - DIODE_DROP_MV);
+    if (p.rl1 && sentUJ > 0) {
+      v = Math.max(0, this.outputVoltageMV() - DIODE_DROP_MV);
       i = v > 0 ? Math.round((sentUJ / p.dtMs / v) * 1000) : 0;
     } else if (p.rl2) {
       v = bus.sinkVoltageMV;
@@ -184,6 +186,11 @@ export class House {
       v = p.rl1 ? bus.sourceVoltageMV : bus.sinkVoltageMV;
     }
     this.meter.setTrue(v, i);
+  }
+
+  /** Voltage behind the coupling diode: the battery's, or the regulated output of a PV-direct house. */
+  private outputVoltageMV(): number {
+    return this.battery ? this.battery.voltageMV() : PV_DIRECT_OUTPUT_MV;
   }
 
   /** A whole step with no bus (autonomous, or RL1/RL2 closed onto a dead bus). */

@@ -9,14 +9,32 @@ import type { Scenario, ScenarioHousehold } from '../scenario/types';
 
 const pm = (x: number) => Math.round(x * 1000);
 
+/** What the board's schedule holds at most (firmware/coupling/settings.ts). */
+const MAX_APPLIANCES = 32;
+const MAX_WINDOWS = 8;
+
+/**
+ * The scenario's appliances as schedule lines. A line holds at most 8
+ * windows, so an appliance with more (a fridge cycling all day) becomes
+ * several lines of the same name; beyond 32 lines the rest is dropped
+ * (the schedule then under-states the day's demand).
+ */
 export function appliancesOf(h: ScenarioHousehold): Appliance[] {
-  return h.loads.slice(0, 32).map((l) => ({
-    name: l.name.slice(0, 32) || 'load',
-    kind: l.kind === 'secondary' ? 'secondary' : 'primary',
-    powerMW: Math.max(1, Math.round(l.powerW * 1000)),
-    number: Math.max(1, Math.min(100, l.number)),
-    windows: l.windows.slice(0, 8).map((w) => [w[0], w[1]] as [number, number]),
-  }));
+  const out: Appliance[] = [];
+  for (const l of h.loads) {
+    const line = {
+      name: l.name.slice(0, 32) || 'load',
+      kind: l.kind === 'secondary' ? ('secondary' as const) : ('primary' as const),
+      powerMW: Math.max(1, Math.round(l.powerW * 1000)),
+      number: Math.max(1, Math.min(100, l.number)),
+    };
+    const windows = l.windows.map((w) => [w[0], w[1]] as [number, number]);
+    for (let i = 0; i < Math.max(1, windows.length); i += MAX_WINDOWS) {
+      if (out.length >= MAX_APPLIANCES) return out;
+      out.push({ ...line, windows: windows.slice(i, i + MAX_WINDOWS) });
+    }
+  }
+  return out;
 }
 
 /**
@@ -44,7 +62,14 @@ export function secondaryPeakMW(h: ScenarioHousehold): number {
   return peak;
 }
 
-/** HEMTS settings for one scenario household (houses without a battery get a nominal 12 V, 1 Ah one). */
+/** The load output's current limit (testbed/models/mppt.ts default): what a coupling can export, with the battery voltage. */
+const LOAD_OUTPUT_LIMIT_MA = 15_000;
+
+/**
+ * HEMTS settings for one scenario household. Houses without a battery are
+ * flashed as PV-direct (hasBattery 0; the SOC estimator still gets a
+ * nominal 12 V, 1 Ah battery it never relies on).
+ */
 export function settingsFor(sc: Scenario, h: ScenarioHousehold, strategy: Strategy): HemtsSettings {
   const b = h.battery;
   return validateSettings({
@@ -59,6 +84,8 @@ export function settingsFor(sc: Scenario, h: ScenarioHousehold, strategy: Strate
     requestThresholdMWh: pm(sc.hemts.requestThresholdWh),
     priceUnitsPerKWh: sc.market.priceUnitsPerKWh,
     maxPowerMW: secondaryPeakMW(h) || DEFAULT_SETTINGS.maxPowerMW,
+    exportPowerMW: Math.round(LOAD_OUTPUT_LIMIT_MA * (b ? b.voltage : 12)),
+    hasBattery: b ? 1 : 0,
     batteryVoltageMV: b ? pm(b.voltage) : 12_000,
     capacityMAh: b ? pm(b.capacityAh) : 1_000,
     shsDirectPermille: pm(sc.efficiency.shsDirect),
