@@ -9,6 +9,13 @@
  * Voltages: the bus sits at the highest source's battery voltage minus the
  * diode drop; at the sinks it is lower by the link loss when current flows
  * (same current, P_received = link · P_sent ⇒ V_sink = link · V_source).
+ *
+ * Brown-out: when the sinks ask for more than the sources can give (after
+ * the link loss), the sources hit their current limits and the bus voltage
+ * collapses: nothing is delivered and the bus reads dead (0 V) until the
+ * demand fits again (a buyer's firmware then leaves the bus, and its loads
+ * go back to its own battery). DC loads on a diode-OR bus do not share a
+ * shortfall gracefully.
  */
 export interface BusSource {
   capacityUJ: number;
@@ -59,6 +66,9 @@ export class DcBus {
     const demand = demandsUJ.reduce((a, b) => a + Math.max(0, b), 0);
     const live = sources.filter((_, i) => caps[i]! > 0);
     const sourceVoltageMV = live.length ? Math.max(0, Math.max(...live.map((s) => s.voltageMV)) - this.diodeDropMV) : 0;
+    if (demand > 0 && Math.floor(supply * this.link) < demand) {
+      return { sentUJ: caps.map(() => 0), receivedUJ: demandsUJ.map(() => 0), lossUJ: 0, sourceVoltageMV: 0, sinkVoltageMV: 0 };
+    }
     let received = Math.min(demand, Math.floor(supply * this.link));
     // What the sources must send so that `received` arrives.
     let sent = received > 0 ? Math.min(supply, Math.ceil(received / this.link)) : 0;
