@@ -12,17 +12,20 @@ export class TextBlock {
   /**
    * @param bytes the parser's arena: field i's label is `bytes[labelStart[i], labelEnd[i])`,
    *   its value `bytes[labelEnd[i], valueEnd[i])` (the TAB is not stored).
+   * @param keys field i's label key (see {@link labelKey}), as the parser
+   *   computed it; without it, {@link labelKey} computes keys from the bytes.
    */
   constructor(
     readonly bytes: Uint8Array,
     readonly labelStart: Uint16Array,
     readonly labelEnd: Uint16Array,
     readonly valueEnd: Uint16Array,
+    readonly keys: Float64Array | null = null,
   ) {}
 
   /** Exact numeric key of field i's label (see {@link labelKey}). */
   labelKey(i: number): number {
-    return labelKey(this.bytes, this.labelStart[i]!, this.labelEnd[i]!);
+    return this.keys !== null ? this.keys[i]! : labelKey(this.bytes, this.labelStart[i]!, this.labelEnd[i]!);
   }
 
   /** Whether field i's label is `text` (no copy; on XS reading a string's characters makes a small wrapper). */

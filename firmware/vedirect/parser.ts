@@ -96,12 +96,9 @@ const LABEL = 3;
 const VALUE = 4;
 const CHECKSUM = 5; // the next byte is the checksum byte, whatever it is
 
-/** ASCII bytes of `text` (made once per parser: in XS, reading a property of a string allocates). */
-function ascii(text: string): Uint8Array {
-  const out = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
-  return out;
-}
+/** labelKey of "Checksum" and of "PID" (labels.ts; checked by the vedirect record tests). */
+export const CHECKSUM_KEY = 2_497_646_583_552_227;
+export const PID_KEY = 437_131;
 
 export class VeDirectParser {
   readonly counters: VeDirectCounters = {
@@ -121,11 +118,11 @@ export class VeDirectParser {
   private readonly maxFields: number;
   private readonly maxHex: number;
   private readonly arena: Uint8Array;
+  /** Label key of each field of the open block (shared with the view). */
+  private readonly keys: Float64Array;
   private readonly view: TextBlock;
   private readonly hex: HexFrame;
   private readonly handler: VeDirectHandler;
-  private readonly checksumLabel = ascii('Checksum');
-  private readonly pidLabel = ascii('PID');
 
   private state = HUNT;
   private sum = 0;
@@ -145,13 +142,82 @@ export class VeDirectParser {
     this.maxHex = limits.maxHex ?? 128;
     // Room for every field at its caps plus the Checksum label.
     this.arena = new Uint8Array(this.maxFields * (this.maxLabel + this.maxValue) + this.maxLabel);
-    this.view = new TextBlock(this.arena, new Uint16Array(this.maxFields), new Uint16Array(this.maxFields), new Uint16Array(this.maxFields));
+    this.keys = new Float64Array(this.maxFields);
+    this.view = new TextBlock(this.arena, new Uint16Array(this.maxFields), new Uint16Array(this.maxFields), new Uint16Array(this.maxFields), this.keys);
     this.hex = new HexFrame(this.maxHex);
   }
 
-  /** Feed bytes `chunk[start, end)`. Handlers run synchronously, in stream order. */
+  /**
+   * Feed bytes `chunk[start, end)`. Handlers run synchronously, in stream order.
+   *
+   * One loop with the hot state in locals: runs of label and value bytes,
+   * CR, LF and TAB are handled inline (most of a block); every other byte
+   * (HEX frames, the checksum byte, errors, hunting) goes through
+   * {@link byte}, the rules' reference path, with the locals written back
+   * first and read again after.
+   */
   push(chunk: Uint8Array, start = 0, end = chunk.length): void {
-    for (let i = start; i < end; i++) this.byte(chunk[i]!);
+    const arena = this.arena;
+    const v = this.view;
+    const valueEnd = v.valueEnd;
+    let i = start;
+    while (i < end) {
+      let state = this.state;
+      if (this.inHex || state < NEED_LF || state > VALUE) {
+        this.byte(chunk[i]!);
+        i++;
+        continue;
+      }
+      let sum = this.sum;
+      let pos = this.pos;
+      // Where the open label or value reaches its cap.
+      let limit = state === LABEL ? this.fieldStart + this.maxLabel : state === VALUE ? v.labelEnd[v.count]! + this.maxValue : 0;
+      for (; i < end; i++) {
+        const b = chunk[i]!;
+        if (state === VALUE) {
+          if (b >= 0x20 && b < 0x7f && b !== COLON && pos < limit) {
+            arena[pos++] = b;
+            sum += b;
+          } else if (b === CR) {
+            this.fieldSum = sum;
+            sum += b;
+            valueEnd[v.count++] = pos;
+            state = NEED_LF;
+          } else break;
+        } else if (state === LABEL) {
+          if (b > 0x20 && b < 0x7f && b !== COLON && pos < limit) {
+            arena[pos++] = b;
+            sum += b;
+          } else if (b === TAB) {
+            this.sum = sum + b;
+            this.pos = pos;
+            this.endLabel();
+            state = this.state;
+            sum = this.sum;
+            pos = this.pos;
+            if (state !== VALUE) {
+              // Checksum label, or the block was dropped: the slow path goes on.
+              i++;
+              break;
+            }
+            limit = v.labelEnd[v.count]! + this.maxValue;
+          } else break;
+        } else if (b === LF) {
+          sum += b;
+          this.fieldStart = pos;
+          limit = pos + this.maxLabel;
+          state = LABEL;
+        } else break;
+      }
+      this.state = state;
+      this.sum = sum;
+      this.pos = pos;
+      // A byte the inline cases do not take (a HEX start, an error, a cap): the reference path.
+      if (i < end && state >= NEED_LF && state <= VALUE) {
+        this.byte(chunk[i]!);
+        i++;
+      }
+    }
   }
 
   /**
@@ -278,13 +344,19 @@ export class VeDirectParser {
     const end = this.pos;
     if (end === start) return this.malformed(-1);
     const arena = this.arena;
-    if (sameBytes(arena, start, end, this.checksumLabel)) {
+    // The label's exact key (labels.ts labelKey: base-95 digits, -1 beyond 8 characters).
+    let key = -1;
+    if (end - start <= 8) {
+      key = 0;
+      for (let i = start; i < end; i++) key = key * 95 + (arena[i]! - 0x20);
+    }
+    if (key === CHECKSUM_KEY) {
       this.pos = start;
       this.state = CHECKSUM;
       return;
     }
     const v = this.view;
-    if (v.count > 0 && this.startsAnotherBlock(start, end)) {
+    if (v.count > 0 && this.startsAnotherBlock(start, end, key)) {
       // Two blocks ran together (the first lost its end): drop the first and
       // start a new, unanchored block at this field's CR, as if hunting had
       // found it there; its sum is what came since that CR.
@@ -298,26 +370,35 @@ export class VeDirectParser {
       v.count = 0;
       v.labelStart[0] = 0;
       v.labelEnd[0] = this.pos;
+      this.keys[0] = key;
       this.state = VALUE;
       return;
     }
     if (v.count >= this.maxFields) return this.overflow(-1);
     v.labelStart[v.count] = start;
     v.labelEnd[v.count] = end;
+    this.keys[v.count] = key;
     this.state = VALUE;
   }
 
   /**
    * A label that cannot belong to the open block: "PID" (always a block's
    * first field) or a label the block already has (labels are unique in a
-   * block).
+   * block). Labels of up to 8 characters compare by key; longer ones (key
+   * -1) byte by byte.
    */
-  private startsAnotherBlock(start: number, end: number): boolean {
-    const arena = this.arena;
+  private startsAnotherBlock(start: number, end: number, key: number): boolean {
+    if (key === PID_KEY) return true;
     const v = this.view;
-    if (sameBytes(arena, start, end, this.pidLabel)) return true;
-    for (let j = 0; j < v.count; j++) {
-      if (equalRanges(arena, v.labelStart[j]!, v.labelEnd[j]!, start, end)) return true;
+    const keys = this.keys;
+    const n = v.count;
+    if (key >= 0) {
+      for (let j = 0; j < n; j++) if (keys[j] === key) return true;
+      return false;
+    }
+    const arena = this.arena;
+    for (let j = 0; j < n; j++) {
+      if (keys[j] === -1 && equalRanges(arena, v.labelStart[j]!, v.labelEnd[j]!, start, end)) return true;
     }
     return false;
   }
@@ -326,7 +407,7 @@ export class VeDirectParser {
     const c = this.counters;
     const v = this.view;
     this.state = IDLE; // the next block starts right after the checksum byte
-    if (!this.anchored && !(v.count > 0 && sameBytes(this.arena, v.labelStart[0]!, v.labelEnd[0]!, this.pidLabel))) {
+    if (!this.anchored && !(v.count > 0 && this.keys[0] === PID_KEY)) {
       // Found while hunting and not starting with PID: maybe the tail of a
       // block whose beginning was lost; it only puts us back in step.
       c.dropped++;
@@ -352,12 +433,6 @@ export class VeDirectParser {
     this.counters.overflows++;
     this.malformed(b);
   }
-}
-
-function sameBytes(bytes: Uint8Array, start: number, end: number, pattern: Uint8Array): boolean {
-  if (end - start !== pattern.length) return false;
-  for (let i = 0; i < pattern.length; i++) if (bytes[start + i] !== pattern[i]) return false;
-  return true;
 }
 
 function equalRanges(bytes: Uint8Array, a: number, aEnd: number, b: number, bEnd: number): boolean {

@@ -2,9 +2,9 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { encodeTextBlock } from '../../../firmware/vedirect/encode';
 import { TextBlock } from '../../../firmware/vedirect/block';
-import { VeDirectParser } from '../../../firmware/vedirect/parser';
+import { CHECKSUM_KEY, PID_KEY, VeDirectParser } from '../../../firmware/vedirect/parser';
 import { VictronRecord } from '../../../firmware/vedirect/record';
-import { ALARM_REASON_BITS, bitNames, CHARGE_STATE_NAMES, ERROR_NAMES, OFF_REASON_BITS, TRACKER_MODE_NAMES } from '../../../firmware/vedirect/labels';
+import { ALARM_REASON_BITS, bitNames, CHARGE_STATE_NAMES, ERROR_NAMES, labelKey, labelKeyOfText, OFF_REASON_BITS, TRACKER_MODE_NAMES } from '../../../firmware/vedirect/labels';
 
 type Fields = [string, string][];
 
@@ -149,6 +149,27 @@ typed('a block with a "__proto__" label keeps it as an ordinary field', () => {
   const p = new VeDirectParser({ block: (b: TextBlock) => void out.push(JSON.stringify(b.toObject())) });
   p.push(encodeTextBlock([['PID', '0x203'], ['__proto__', 'x']]));
   assert.equal(out, ['{"PID":"0x203","__proto__":"x"}']);
+});
+
+typed('the parser keys labels as labelKey does (Checksum and PID constants, every field of a block, long labels -1)', () => {
+  assert.is(CHECKSUM_KEY, labelKeyOfText('Checksum'));
+  assert.is(PID_KEY, labelKeyOfText('PID'));
+  const fields: Fields = [['PID', '0x203'], ['V', '1'], ['AC_OUT_V', '2'], ['LONGLABEL12', '3'], ['~', '4']];
+  const keys: number[] = [];
+  const computed: number[] = [];
+  const p = new VeDirectParser({
+    block: (b) => {
+      for (let i = 0; i < b.count; i++) {
+        keys.push(b.labelKey(i));
+        computed.push(labelKey(b.bytes, b.labelStart[i]!, b.labelEnd[i]!));
+      }
+    },
+  });
+  p.push(encodeTextBlock([]));
+  p.push(encodeTextBlock(fields));
+  assert.equal(keys, computed);
+  assert.equal(keys, fields.map(([l]) => labelKeyOfText(l)));
+  assert.is(keys[3], -1);
 });
 
 typed.run();
