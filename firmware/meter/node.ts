@@ -13,12 +13,23 @@
  * published with two different bodies, and counters resume from a
  * checkpoint at or before the last published report, never after it: energy
  * since the last checkpoint may be lost, never counted twice.
+ *
+ * Contracts: `beginContract` adds a window to the schedule (reports.ts,
+ * ContractBook) and never closes another one; several contracts may arrive
+ * at once. At every sample and tick the node rolls the schedule forward: it
+ * closes windows that ended (final report each, in schedule order), cuts an
+ * open window short when the next one begins inside it (overlap), and opens
+ * the head once its window has begun. `endContract` ends only the open
+ * window; pending ones stay scheduled. A full schedule refuses the newcomer
+ * and raises E_METER_SCHEDULE (carried in the next report). Every change of
+ * the schedule is checkpointed, so pending windows and the closed-id ring
+ * survive a reboot.
  */
 import { fail, SwarmError, type ErrorCode } from '../../shared/errors';
 import { DiodeCheck, METER_MODES, type DiodeConfig, type MeterMode } from './diode';
 import { checkSample, EnergyIntegrator, type IntegratorConfig, type Sample } from './integrator';
 import { CheckpointSlots, WearPolicy, type ContractState, type PersistPolicy } from './persist';
-import { ContractBook, FaultLog, reportPayload, signReport, type ContractWindow, type MeterReportBody } from './reports';
+import { ContractBook, DEFAULT_SCHEDULE, FaultLog, reportPayload, signReport, type BeginResult, type ContractWindow, type MeterReportBody } from './reports';
 import { ReportQueue } from './queue';
 import type { PreferenceStore } from './record';
 
@@ -41,6 +52,8 @@ export interface MeterNodeOptions {
   retryMs?: number;
   /** Reports kept while the broker is unreachable. Default 16. */
   queueCapacity?: number;
+  /** Contract windows scheduled at once, the open one included. Default 8, at most 16. */
+  scheduleCapacity?: number;
 }
 
 /** One report to publish (MQTT payload = canonical envelope text). */
@@ -70,7 +83,12 @@ export interface MeterStatus {
   queued: number;
   dropped: number;
   faultLatched: boolean;
+  /** The open window, else the next pending one (null: nothing scheduled). */
   contract: ContractState | null;
+  /** Every scheduled window, head first. */
+  schedule: ContractState[];
+  /** Contract ids closed recently (ring, oldest first): sent again, they are ignored. */
+  closedIds: string[];
   /** Store writes since construction. */
   writes: number;
   /** Checkpoint generation restored at construction (0: fresh store). */
@@ -162,7 +180,7 @@ export class MeterNode {
       clockJumps: 0,
     });
     this.#diode = new DiodeCheck(o.diode, cp?.faultLatched ?? false);
-    this.#book = new ContractBook(cp?.contract ?? null, cp?.lastClosedId ?? '');
+    this.#book = new ContractBook(cp ? { schedule: cp.schedule, closedIds: cp.closedIds } : null, o.scheduleCapacity ?? DEFAULT_SCHEDULE);
     if (this.#slots.invalidSlots) this.#raise('E_METER_STORE');
     if (this.#diode.faulted) this.#raise('E_REVERSE_CURRENT');
   }
@@ -180,9 +198,7 @@ export class MeterNode {
       this.#raise('E_REVERSE_CURRENT');
       this.#checkpoint(s.atMs);
     }
-    const endMs = this.#book.endMs;
-    if (endMs !== null && this.#book.endedBy(s.atMs, true)) this.#issue(s.atMs, true, endMs);
-    this.#openIfDue(s.atMs);
+    this.#roll(s.atMs, true);
     const kind = this.#integrator.push(s);
     if (kind === 'gap') this.#raise('E_METER_GAP');
     else if (kind === 'clock') this.#raise('E_METER_CLOCK');
@@ -195,34 +211,39 @@ export class MeterNode {
   }
 
   /**
-   * Meter a contract window. The same id again is ignored, and so is the id
-   * whose final report was already issued. A different id while another
-   * contract is open closes that one first (final report at `atMs`).
+   * Schedule a contract window (received at `atMs`, default: the latest time
+   * seen). Windows already scheduled ('same') or closed recently ('closed')
+   * are ignored; a full schedule refuses it ('full', E_METER_SCHEDULE raised).
+   * A new window never closes another one; it opens when its window begins,
+   * at once if that is already past, and a window whose end has passed
+   * gets its zero final report now. E_METER_CONTRACT for a malformed window.
    */
-  beginContract(w: ContractWindow, atMs?: number): void {
+  beginContract(w: ContractWindow, atMs?: number): BeginResult {
     const now = atMs ?? this.#nowMs ?? w.beginMs;
     this.#advance(now);
-    const cur = this.#book.current;
-    if (cur && cur.id !== w.id && w.id !== this.#book.lastClosedId) {
-      if (!this.#issue(now, true, Math.min(now, cur.endMs))) return;
-    }
-    if (this.#book.begin(w) !== 'new') return;
-    if (!this.#openIfDue(now)) this.#checkpoint(now);
+    const r = this.#book.begin(w);
+    if (r === 'full') this.#raise('E_METER_SCHEDULE');
+    if (r !== 'new') return r;
+    if (this.#roll(now, false) === 0) this.#checkpoint(now); // the new window survives a reboot
+    return r;
   }
 
-  /** End the open contract early (quantity reached, or the coupling node stopped): final report now. */
+  /**
+   * End the open window early (quantity reached, or the coupling node
+   * stopped): final report now, stating min(atMs, endMs). A window that has
+   * begun by `atMs` counts as open. Pending windows stay scheduled.
+   */
   endContract(atMs: number): void {
     this.#advance(atMs);
+    this.#roll(atMs, false);
     const cur = this.#book.current;
-    if (cur) this.#issue(atMs, true, Math.min(atMs, cur.endMs));
+    if (cur && cur.active) this.#issue(atMs, true, Math.min(atMs, cur.endMs));
   }
 
   /** Time passes: closes windows, issues periodic reports, background checkpoints (wear policy), retries. */
   tick(nowMs: number): void {
     this.#advance(nowMs);
-    const endMs = this.#book.endMs;
-    if (endMs !== null && this.#book.endedBy(nowMs, false)) this.#issue(nowMs, true, endMs);
-    else this.#openIfDue(nowMs);
+    this.#roll(nowMs, false);
     if (this.#nextReportMs === null || nowMs < this.#nextReportMs - this.reportEveryMs) this.#nextReportMs = nowMs + this.reportEveryMs;
     else if (nowMs >= this.#nextReportMs) {
       this.#issue(nowMs, false, nowMs);
@@ -288,6 +309,8 @@ export class MeterNode {
       dropped: this.#queue.dropped,
       faultLatched: this.#diode.faulted,
       contract: this.#book.current,
+      schedule: this.#book.state().schedule,
+      closedIds: this.#book.state().closedIds,
       writes: this.#store.writes,
       restoredGen: this.#restoredGen,
     };
@@ -312,11 +335,27 @@ export class MeterNode {
     if (!this.#raised.includes(code)) this.#raised.push(code);
   }
 
-  #openIfDue(atMs: number): boolean {
-    if (!this.#book.pending) return false;
-    if (!this.#book.openIfDue(atMs, this.#integrator.lastAtMs, this.#integrator.exportCount(), this.#integrator.importCount())) return false;
-    this.#checkpoint(atMs);
-    return true;
+  /**
+   * Bring the schedule to `atMs` (a segment end for samples, else a tick):
+   * close ended or overlapped windows with final reports and open the head
+   * when due, each step checkpointed. Stops at a final report the store
+   * refused (retried at the next call). Returns the number of steps taken;
+   * each removes a window or opens the head, so it is bounded by twice the
+   * schedule size.
+   */
+  #roll(atMs: number, segment: boolean): number {
+    let steps = 0;
+    for (;;) {
+      const due = this.#book.next(atMs, segment);
+      if (due === null) return steps;
+      if (due === 'open') {
+        this.#book.open(atMs, this.#integrator.lastAtMs, this.#integrator.exportCount(), this.#integrator.importCount());
+        this.#checkpoint(atMs);
+      } else if (due === 'lapsed') {
+        if (!this.#issue(atMs, true, this.#book.endMsAt(1) ?? atMs, 1)) return steps;
+      } else if (!this.#issue(atMs, true, due)) return steps;
+      steps++;
+    }
   }
 
   #send(e: Outgoing, nowMs: number): void {
@@ -324,8 +363,12 @@ export class MeterNode {
     this.#sentAt.set(e.seq, nowMs);
   }
 
-  /** Issue one report (write-ahead, see module doc). False when the store refused it. */
-  #issue(atMs: number, final: boolean, toMs: number): boolean {
+  /**
+   * Issue one report (write-ahead, see module doc); a final one closes the
+   * scheduled window at `index` (default the head). False when the store
+   * refused it (the book is restored, so the close is retried).
+   */
+  #issue(atMs: number, final: boolean, toMs: number, index = 0): boolean {
     const exp = this.#integrator.exportCount();
     const imp = this.#integrator.importCount();
     if (this.#diode.faulted) this.#faults.note('E_REVERSE_CURRENT');
@@ -337,13 +380,12 @@ export class MeterNode {
       seq,
       atMs,
       lifetime: { exportMWh: exp.mWh, importMWh: imp.mWh },
-      contract: this.#book.part(exp, imp, toMs, final),
+      contract: this.#book.part(exp, imp, toMs, final, index),
       faults,
     };
     const payload = reportPayload(signReport(body, this.#sk));
-    const before = this.#book.current;
-    const beforeClosed = this.#book.lastClosedId;
-    if (final) this.#book.close();
+    const before = final ? this.#book.state() : null;
+    if (final) this.#book.close(index);
     let queued = false;
     try {
       const dropped = this.#queue.push({ seq, final, payload });
@@ -354,7 +396,7 @@ export class MeterNode {
     } catch (e) {
       if (!(e instanceof SwarmError)) throw e;
       this.#queue.discard(seq);
-      if (final && before) this.#book.reopen(before, beforeClosed);
+      if (before) this.#book.restore(before);
       for (const f of faults) this.#faults.note(f);
       this.#raise('E_METER_STORE');
       return false;
@@ -370,8 +412,7 @@ export class MeterNode {
       export: this.#integrator.exportCount(),
       import: this.#integrator.importCount(),
       faultLatched: this.#diode.faulted,
-      contract: this.#book.current,
-      lastClosedId: this.#book.lastClosedId,
+      ...this.#book.state(),
       savedAtMs: atMs,
     });
     this.#wear.wrote(atMs, this.#energy());

@@ -9,9 +9,23 @@
  *
  * What a checkpoint holds: the lifetime counters at full precision (whole mWh
  * + remainder, 64-bit values split into uint32 pairs: Preference has no
- * floats), the highest report seq issued, the contract being metered (with
- * the lifetime counters at its start), the last contract id closed, and the
- * diode fault latch.
+ * floats), the highest report seq issued, the contract schedule (every
+ * window the meter was told about and has not closed, head first; the open
+ * head with the lifetime counters at its start), the ring of recently closed
+ * contract ids, and the diode fault latch.
+ *
+ * Record versions (the version byte after the magic):
+ *   1  one contract + the last closed id (firmware before the schedule);
+ *      still read, as a schedule of 0–1 windows and a ring of 0–1 ids, so a
+ *      meter updated in the field keeps its pending contract;
+ *   2  the schedule (≤ MAX_SCHEDULE windows) and the closed ring
+ *      (≤ CLOSED_RING ids). Always written. Largest record: 16 windows and 16
+ *      closed ids, all ids 64 bytes: 2 545 B, under Preference's 4 000 B.
+ * Layout v2 (big-endian, record.ts): magic 'M' | 2 | gen u32 | lastSeq u32 |
+ * export, import (u64 mWh, u64 rem each) | faultLatched u8 | savedAtMs i64 |
+ * n u8 | n × (state u8: 1 pending, 2 open | id blob | beginMs i64 | endMs i64
+ * | if open: fromMs i64, startExport, startImport) | m u8 | m × id blob
+ * (oldest first) | crc32.
  *
  * Loss bound: after a reboot the counters resume from the last checkpoint,
  * so the energy integrated since that checkpoint is lost (never counted
@@ -29,7 +43,13 @@ import { UNITS_PER_MWH } from './integrator';
 import { getBuffer, RecordReader, RecordWriter, type PreferenceStore } from './record';
 
 const MAGIC = 0x4d; // 'M'
-const VERSION = 1;
+const VERSION = 2;
+const VERSION_ONE_CONTRACT = 1;
+
+/** Largest contract schedule a checkpoint holds (and a meter may be configured with). */
+export const MAX_SCHEDULE = 16;
+/** Contract ids remembered as closed (oldest forgotten first). */
+export const CLOSED_RING = 16;
 const SLOTS = ['ck0', 'ck1'] as const;
 
 /** A contract being metered, as persisted. */
@@ -54,9 +74,10 @@ export interface Checkpoint {
   export: EnergyCount;
   import: EnergyCount;
   faultLatched: boolean;
-  contract: ContractState | null;
-  /** Id of the last contract closed with a final report ('' if none). */
-  lastClosedId: string;
+  /** Contract windows not yet closed, head first; only the head may be active. */
+  schedule: ContractState[];
+  /** Ids of contracts closed with a final report, oldest first (≤ CLOSED_RING). */
+  closedIds: string[];
   savedAtMs: number;
 }
 
@@ -82,50 +103,87 @@ function readCount(r: RecordReader): EnergyCount {
   return { mWh, rem };
 }
 
-/** Encode a checkpoint as one CRC-protected record. */
+function readWindow(r: RecordReader, active: boolean, id: string): ContractState {
+  if (id.length < 1 || id.length > 64) fail('E_METER_STORE', 'bad contract id in checkpoint');
+  const beginMs = r.i64();
+  const endMs = r.i64();
+  if (endMs <= beginMs) fail('E_METER_STORE', 'contract window with endMs <= beginMs');
+  if (!active) return { id, beginMs, endMs, active, fromMs: beginMs, startExport: { mWh: 0, rem: 0 }, startImport: { mWh: 0, rem: 0 } };
+  const fromMs = r.i64();
+  const startExport = readCount(r);
+  const startImport = readCount(r);
+  return { id, beginMs, endMs, active, fromMs, startExport, startImport };
+}
+
+/** Encode a checkpoint as one CRC-protected record (always version 2). */
 export function encodeCheckpoint(cp: Checkpoint): ArrayBuffer {
-  const id = utf8Encode(cp.contract?.id ?? '');
-  const closed = utf8Encode(cp.lastClosedId);
-  const w = new RecordWriter(2 + 4 + 4 + 32 + 1 + 8 + 1 + 4 + id.length + 8 * 3 + 32 + 4 + closed.length + 4);
+  const n = cp.schedule.length;
+  const m = cp.closedIds.length;
+  if (n > MAX_SCHEDULE || m > CLOSED_RING) fail('E_METER_STORE', 'schedule or closed ring too long for a checkpoint');
+  const ids = cp.schedule.map((c) => utf8Encode(c.id));
+  const closed = cp.closedIds.map((id) => utf8Encode(id));
+  let size = 2 + 4 + 4 + 32 + 1 + 8 + 1 + 1 + 4;
+  for (let i = 0; i < n; i++) size += 1 + 4 + ids[i]!.length + 16 + (cp.schedule[i]!.active ? 8 + 32 : 0);
+  for (const c of closed) size += 4 + c.length;
+  const w = new RecordWriter(size);
   w.u8(MAGIC).u8(VERSION).u32(cp.gen).u32(cp.lastSeq);
   writeCount(w, cp.export);
   writeCount(w, cp.import);
   w.u8(cp.faultLatched ? 1 : 0).i64(cp.savedAtMs);
-  const c = cp.contract;
-  w.u8(c ? (c.active ? 2 : 1) : 0).blob(id);
-  if (c) {
-    w.i64(c.beginMs).i64(c.endMs).i64(c.fromMs);
-    writeCount(w, c.startExport);
-    writeCount(w, c.startImport);
+  w.u8(n);
+  for (let i = 0; i < n; i++) {
+    const c = cp.schedule[i]!;
+    w.u8(c.active ? 2 : 1).blob(ids[i]!).i64(c.beginMs).i64(c.endMs);
+    if (c.active) {
+      w.i64(c.fromMs);
+      writeCount(w, c.startExport);
+      writeCount(w, c.startImport);
+    }
   }
-  w.blob(closed);
+  w.u8(m);
+  for (const c of closed) w.blob(c);
   return w.finish();
 }
 
-/** Decode a checkpoint record; E_METER_STORE on anything malformed. */
+/** Decode a checkpoint record (version 1 or 2); E_METER_STORE on anything malformed. */
 export function decodeCheckpoint(buffer: ArrayBuffer): Checkpoint {
   const r = new RecordReader(buffer);
-  if (r.u8() !== MAGIC || r.u8() !== VERSION) fail('E_METER_STORE', 'not a meter checkpoint');
+  if (r.u8() !== MAGIC) fail('E_METER_STORE', 'not a meter checkpoint');
+  const version = r.u8();
+  if (version !== VERSION && version !== VERSION_ONE_CONTRACT) fail('E_METER_STORE', `unknown checkpoint version ${version}`);
   const gen = r.u32();
   const lastSeq = r.u32();
   const exp = readCount(r);
   const imp = readCount(r);
   const faultLatched = r.u8() === 1;
   const savedAtMs = r.i64();
-  const kind = r.u8();
-  const id = utf8Decode(r.blob());
-  let contract: ContractState | null = null;
-  if (kind === 1 || kind === 2) {
-    const beginMs = r.i64();
-    const endMs = r.i64();
-    const fromMs = r.i64();
-    const startExport = readCount(r);
-    const startImport = readCount(r);
-    contract = { id, beginMs, endMs, active: kind === 2, fromMs, startExport, startImport };
-  } else if (kind !== 0) fail('E_METER_STORE', 'bad contract tag');
-  const lastClosedId = utf8Decode(r.blob());
+  const schedule: ContractState[] = [];
+  const closedIds: string[] = [];
+  if (version === VERSION_ONE_CONTRACT) {
+    // v1: kind u8 (0 none, 1 pending, 2 open) | id blob | [beginMs, endMs, fromMs, startExport, startImport] | lastClosedId blob
+    const kind = r.u8();
+    const id = utf8Decode(r.blob());
+    if (kind === 1 || kind === 2) {
+      const c = readWindow(r, true, id);
+      schedule.push(kind === 2 ? c : { ...c, active: false, fromMs: c.beginMs, startExport: { mWh: 0, rem: 0 }, startImport: { mWh: 0, rem: 0 } });
+    } else if (kind !== 0) fail('E_METER_STORE', 'bad contract tag');
+    const last = utf8Decode(r.blob());
+    if (last) closedIds.push(last);
+  } else {
+    const n = r.u8();
+    if (n > MAX_SCHEDULE) fail('E_METER_STORE', 'schedule too long');
+    for (let i = 0; i < n; i++) {
+      const tag = r.u8();
+      if (tag !== 1 && tag !== 2) fail('E_METER_STORE', 'bad window tag');
+      if (tag === 2 && i > 0) fail('E_METER_STORE', 'only the head window can be open');
+      schedule.push(readWindow(r, tag === 2, utf8Decode(r.blob())));
+    }
+    const m = r.u8();
+    if (m > CLOSED_RING) fail('E_METER_STORE', 'closed ring too long');
+    for (let i = 0; i < m; i++) closedIds.push(utf8Decode(r.blob()));
+  }
   if (!r.done) fail('E_METER_STORE', 'trailing bytes in checkpoint');
-  return { gen, lastSeq, export: exp, import: imp, faultLatched, contract, lastClosedId, savedAtMs };
+  return { gen, lastSeq, export: exp, import: imp, faultLatched, schedule, closedIds, savedAtMs };
 }
 
 /** Two-slot checkpoint storage (see module doc). */

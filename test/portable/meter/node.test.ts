@@ -65,17 +65,20 @@ flow('a contract window gets its own counters and one final report at its end', 
 flow('endContract closes early; a new contract id restarts the per-contract counters', () => {
   const node = make(new MemoryStore());
   node.connected(true, T0);
-  node.beginContract({ id: 'c-1', beginMs: T0, endMs: T0 + 3600 * SEC }, T0);
+  assert.is(node.beginContract({ id: 'c-1', beginMs: T0, endMs: T0 + 3600 * SEC }, T0), 'new');
   run(node, 0, 30, 12000, 5000);
   node.endContract(T0 + 30 * SEC);
-  node.beginContract({ id: 'c-2', beginMs: T0 + 30 * SEC, endMs: T0 + 3600 * SEC });
+  assert.is(node.beginContract({ id: 'c-2', beginMs: T0 + 30 * SEC, endMs: T0 + 3600 * SEC }), 'new');
   run(node, 31, 90, 12000, 5000);
-  node.beginContract({ id: 'c-3', beginMs: T0 + 90 * SEC, endMs: T0 + 3600 * SEC }); // closes c-2
-  node.beginContract({ id: 'c-2', beginMs: T0 + 30 * SEC, endMs: T0 + 3600 * SEC }); // already closed: ignored
+  assert.is(node.beginContract({ id: 'c-3', beginMs: T0 + 90 * SEC, endMs: T0 + 3600 * SEC }), 'new'); // overlaps c-2: cuts it at 90 s
+  assert.is(node.beginContract({ id: 'c-1', beginMs: T0, endMs: T0 + 3600 * SEC }), 'closed', 'already closed: ignored');
+  run(node, 91, 91, 12000, 5000);
+  assert.is(node.beginContract({ id: 'c-2', beginMs: T0 + 30 * SEC, endMs: T0 + 3600 * SEC }), 'closed');
   const bodies = node.drain().publish.map((o) => parse(o).body);
-  const finals = bodies.filter((b) => b.contract?.final).map((b) => [b.contract!.id, b.contract!.exportMWh]);
-  assert.equal(finals, [['c-1', 500], ['c-2', 1000]]);
+  const finals = bodies.filter((b) => b.contract?.final).map((b) => [b.contract!.id, b.contract!.exportMWh, b.contract!.toMs - T0]);
+  assert.equal(finals, [['c-1', 500, 30 * SEC], ['c-2', 1000, 90 * SEC]]);
   assert.is(node.status().contract?.id, 'c-3');
+  assert.ok(node.status().contract?.active);
 });
 
 const offline = suite('meter node: store and forward');

@@ -1,13 +1,39 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CheckpointSlots, decodeCheckpoint, encodeCheckpoint, WearPolicy, type Checkpoint } from '../../../firmware/meter/persist';
+import v1 from '../../vectors/meter/checkpoint-v1.json';
+import { CheckpointSlots, CLOSED_RING, decodeCheckpoint, encodeCheckpoint, MAX_SCHEDULE, WearPolicy, type Checkpoint, type ContractState } from '../../../firmware/meter/persist';
 import { crc32, MemoryStore, RecordReader, RecordWriter } from '../../../firmware/meter/record';
 import { UNITS_PER_MWH } from '../../../firmware/meter/integrator';
-import { utf8Encode } from '../../../shared/bytes';
+import { fromHex, utf8Encode } from '../../../shared/bytes';
 import { SwarmError } from '../../../shared/errors';
 import { FaultyStore } from '../../../firmware/meter/faulty-store';
 
 const D = 'swg-meter';
+const ZERO = { mWh: 0, rem: 0 };
+const H = 3_600_000;
+
+/** A full-size checkpoint: 16 windows (head open) and 16 closed ids, all ids 64 bytes. */
+function biggest(): Checkpoint {
+  const long = (k: string, i: number) => `${k}${String(i).padStart(2, '0')}`.padEnd(64, 'x');
+  return {
+    gen: 9,
+    lastSeq: 1234,
+    export: { mWh: 2 ** 50, rem: 1 },
+    import: { mWh: 3, rem: 0 },
+    faultLatched: false,
+    schedule: Array.from({ length: MAX_SCHEDULE }, (_, i) => ({
+      id: long('w', i),
+      beginMs: 1_718_784_000_000 + i * H,
+      endMs: 1_718_784_000_000 + i * H + 900_000,
+      active: i === 0,
+      fromMs: i === 0 ? 1_718_784_001_000 : 1_718_784_000_000 + i * H,
+      startExport: i === 0 ? { mWh: 5, rem: 6 } : ZERO,
+      startImport: ZERO,
+    })),
+    closedIds: Array.from({ length: CLOSED_RING }, (_, i) => long('k', i)),
+    savedAtMs: 1_718_784_002_000,
+  };
+}
 
 function cp(n: number): Omit<Checkpoint, 'gen'> {
   return {
@@ -15,8 +41,8 @@ function cp(n: number): Omit<Checkpoint, 'gen'> {
     export: { mWh: 2 ** 40 + n, rem: UNITS_PER_MWH - 1 },
     import: { mWh: n, rem: 12345 },
     faultLatched: n % 2 === 1,
-    contract: n % 3 === 0 ? null : { id: `c-${n}`, beginMs: 1_700_000_000_000, endMs: 1_700_003_600_000, active: n % 3 === 2, fromMs: 1_700_000_000_500, startExport: { mWh: 7, rem: 8 }, startImport: { mWh: 9, rem: 10 } },
-    lastClosedId: n > 1 ? `c-${n - 1}` : '',
+    schedule: n % 3 === 0 ? [] : [{ id: `c-${n}`, beginMs: 1_700_000_000_000, endMs: 1_700_003_600_000, active: n % 3 === 2, fromMs: n % 3 === 2 ? 1_700_000_000_500 : 1_700_000_000_000, startExport: n % 3 === 2 ? { mWh: 7, rem: 8 } : ZERO, startImport: n % 3 === 2 ? { mWh: 9, rem: 10 } : ZERO }],
+    closedIds: n > 1 ? [`c-${n - 1}`] : [],
     savedAtMs: 1_700_000_000_000 + n,
   };
 }
@@ -59,7 +85,57 @@ rec('checkpoints round-trip, with and without a contract', () => {
     const full = { ...cp(n), gen: n + 1 };
     const buf = encodeCheckpoint(full);
     assert.ok(buf.byteLength <= 4000);
+    assert.is(new Uint8Array(buf)[1], 2, 'written as version 2');
     assert.equal(decodeCheckpoint(buf), full);
+  }
+});
+
+rec('the largest checkpoint (16 windows, 16 closed ids of 64 bytes) round-trips within 4000 bytes', () => {
+  const big = biggest();
+  const buf = encodeCheckpoint(big);
+  assert.ok(buf.byteLength <= 4000, `${buf.byteLength} bytes`);
+  assert.is(buf.byteLength, 2545, 'the size the module doc states');
+  assert.equal(decodeCheckpoint(buf), big);
+});
+
+rec('version 1 checkpoints (one contract, last closed id) still load', () => {
+  assert.is(v1.records.length, 3);
+  const want: Array<Pick<Checkpoint, 'schedule' | 'closedIds'>> = [
+    { schedule: [v1.records[0]!.checkpoint.contract as ContractState], closedIds: ['c-000002'] },
+    { schedule: [{ ...(v1.records[1]!.checkpoint.contract as ContractState), active: false }], closedIds: ['c-000003'] },
+    { schedule: [], closedIds: [] },
+  ];
+  v1.records.forEach((r, i) => {
+    const bytes = fromHex(r.hex);
+    assert.is(bytes[1], 1, 'a version 1 record');
+    const got = decodeCheckpoint(bytes.slice().buffer);
+    const { contract: _c, lastClosedId: _l, ...rest } = r.checkpoint;
+    assert.equal(got, { ...rest, ...want[i]! });
+  });
+  assert.is(decodeCheckpoint(fromHex(v1.records[0]!.hex).slice().buffer).schedule[0]!.startExport.mWh, 120000);
+});
+
+rec('checkpoints that break the schedule rules are rejected (E_METER_STORE)', () => {
+  const bad: Checkpoint[] = [
+    { ...biggest(), schedule: [...biggest().schedule, { ...biggest().schedule[1]!, id: 'one-more' }] },
+    { ...biggest(), closedIds: [...biggest().closedIds, 'one-more'] },
+  ];
+  for (const b of bad) {
+    try {
+      encodeCheckpoint(b);
+      assert.unreachable();
+    } catch (e) {
+      assert.is((e as SwarmError).code, 'E_METER_STORE');
+    }
+  }
+  // an open window after the head: encode writes it, decode refuses it
+  const two = { ...cp(1), gen: 1, schedule: [cp(1).schedule[0]!, { ...cp(2).schedule[0]!, beginMs: 1_700_010_000_000, endMs: 1_700_011_000_000 }] };
+  const buf = encodeCheckpoint(two);
+  try {
+    decodeCheckpoint(buf);
+    assert.unreachable();
+  } catch (e) {
+    assert.is((e as SwarmError).code, 'E_METER_STORE');
   }
 });
 
