@@ -59,6 +59,7 @@ export const ErrorCodes = {
   E_METER_CONTRACT: 'a contract window the meter cannot track (bad id or endMs <= beginMs)',
   E_METER_STORE: 'a persisted meter record failed its checks, or the store refused a write',
   E_METER_QUEUE_DROP: 'the report queue was full: a periodic report was dropped',
+  E_METER_SCHEDULE: 'the meter\'s contract schedule was full: a new contract window was refused (not metered)',
   // --- ledger (hub/ledger) ---
   E_LEDGER_FORMAT: 'a ledger transaction, envelope or block of the wrong shape or unknown kind',
   E_LEDGER_GENESIS: 'a missing, malformed or unsigned genesis, or a ledger opened with another genesis',
