@@ -4,7 +4,7 @@
  * paper's two houses with their real coupling and meter firmware in the
  * loop (testbed/sim, Node engine), on one simulated clock, in headless
  * chromium. The page stays open while the test steps the simulated day
- * (06:00 → 12:50 → 13:10 → 13:50 → 15:30): both houses with mode and SOC, a
+ * (06:00 → 12:50 → 13:10 → 14:10 → 15:30): both houses with mode and SOC, a
  * SOC that moves without a reload, the supplier's offer in the book, the
  * contract supplier → requester with its window, then settled with a
  * payment, and a clean audit. Every assertion reads the page as a person
@@ -190,9 +190,9 @@ e2e('Market at 13:10: a contract supplier → requester appears with its window 
   await shoot('market-contract');
 });
 
-e2e('Market at 13:50: the contract settled with a payment; the requester is a Consumer on Village', async () => {
+e2e('Market at 14:10: the contract settled with a payment; the requester is a Consumer on Village', async () => {
   const page = ctx.page;
-  await ctx.sim.runUntil(at(13, 50));
+  await ctx.sim.runUntil(at(14, 10));
   const settled = page.getByRole('table', { name: /^Settled \(1/ });
   await settled.getByText(ctx.contract).waitFor(WAIT);
   const row = (await settled.textContent()) ?? '';

@@ -192,9 +192,21 @@ bus('delivers min(demand, link·supply), splits by capacity and demand, and lose
   assert.is(r.lossUJ, 500);
   assert.is(r.sourceVoltageMV, 12_200);
   assert.is(r.sinkVoltageMV, 9760);
+});
+
+bus('an overloaded bus browns out: nothing delivered, dead at the sinks and the sources', () => {
+  const b = new DcBus(0.8);
   const short = b.resolve([{ capacityUJ: 1000, voltageMV: 12_600 }], [5000]);
-  assert.equal(short.receivedUJ, [800]);
-  assert.equal(short.sentUJ, [1000]);
+  assert.equal(short.receivedUJ, [0]);
+  assert.equal(short.sentUJ, [0]);
+  assert.is(short.lossUJ, 0);
+  assert.is(short.sinkVoltageMV, 0);
+  assert.is(short.sourceVoltageMV, 0);
+  // Exactly enough after the link loss still delivers.
+  const just = b.resolve([{ capacityUJ: 1000, voltageMV: 12_600 }], [800]);
+  assert.equal(just.receivedUJ, [800]);
+  assert.equal(just.sentUJ, [1000]);
+  assert.is(b.receivedUJ, 800);
 });
 
 bus('splitProportional conserves the total', () => {
