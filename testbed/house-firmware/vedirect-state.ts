@@ -14,7 +14,15 @@ export class MpptDay {
   #yesterday10Wh = 0;
   #maxYesterdayW = 0;
 
+  /** The MPPT state at `r` (a new object; {@link update} writes into an emulator's state instead). */
   state(r: HouseReadings, dayIndex: number): Partial<MpptState> {
+    const out = {} as MpptState;
+    this.update(out, r, dayIndex);
+    return out;
+  }
+
+  /** Write the MPPT state at `r` into `out` (the fields {@link state} returns). */
+  update(out: MpptState, r: HouseReadings, dayIndex: number): void {
     if (dayIndex !== this.#day) {
       if (this.#day >= 0) {
         this.#yesterday10Wh = Math.floor((r.mppt.yieldMWh - this.#yieldAtDayStartMWh) / 10_000);
@@ -27,37 +35,41 @@ export class MpptDay {
     const ppvW = Math.round(r.pv.powerMW / 1000);
     if (ppvW > this.#maxTodayW) this.#maxTodayW = ppvW;
     const vbat = r.battery?.voltageMV ?? 12_000;
-    const cs = r.mppt.state === 'off' ? 0 : r.mppt.state === 'float' ? 5 : 3;
-    return {
-      batteryVoltageMV: vbat,
-      batteryCurrentMA: r.mppt.chargeCurrentMA,
-      panelVoltageMV: r.pv.voltageMV,
-      panelPowerW: ppvW,
-      chargeState: cs,
-      trackerMode: r.mppt.state === 'off' ? 0 : r.mppt.state === 'float' ? 1 : 2,
-      offReason: r.mppt.state === 'off' ? 0x1 : 0,
-      loadOn: r.mppt.loadOutputOn,
-      loadCurrentMA: r.mppt.loadCurrentMA,
-      yieldTotal10Wh: Math.floor(r.mppt.yieldMWh / 10_000),
-      yieldToday10Wh: Math.floor((r.mppt.yieldMWh - this.#yieldAtDayStartMWh) / 10_000),
-      maxPowerTodayW: this.#maxTodayW,
-      yieldYesterday10Wh: this.#yesterday10Wh,
-      maxPowerYesterdayW: this.#maxYesterdayW,
-      daySequence: dayIndex % 365,
-    };
+    const off = r.mppt.state === 'off';
+    const float = r.mppt.state === 'float';
+    out.batteryVoltageMV = vbat;
+    out.batteryCurrentMA = r.mppt.chargeCurrentMA;
+    out.panelVoltageMV = r.pv.voltageMV;
+    out.panelPowerW = ppvW;
+    out.chargeState = off ? 0 : float ? 5 : 3;
+    out.trackerMode = off ? 0 : float ? 1 : 2;
+    out.offReason = off ? 0x1 : 0;
+    out.loadOn = r.mppt.loadOutputOn;
+    out.loadCurrentMA = r.mppt.loadCurrentMA;
+    out.yieldTotal10Wh = Math.floor(r.mppt.yieldMWh / 10_000);
+    out.yieldToday10Wh = Math.floor((r.mppt.yieldMWh - this.#yieldAtDayStartMWh) / 10_000);
+    out.maxPowerTodayW = this.#maxTodayW;
+    out.yieldYesterday10Wh = this.#yesterday10Wh;
+    out.maxPowerYesterdayW = this.#maxYesterdayW;
+    out.daySequence = dayIndex % 365;
   }
 }
 
-/** BMV-700 live values from the battery model. */
+/** BMV-700 live values from the battery model (a new object; {@link updateBmvState} writes in place). */
 export function bmvState(r: HouseReadings, capacityAh: number): Partial<BmvState> {
+  const out = {} as BmvState;
+  updateBmvState(out, r, capacityAh);
+  return out;
+}
+
+/** Write the BMV-700 live values at `r` into `out` (the fields {@link bmvState} returns). */
+export function updateBmvState(out: BmvState, r: HouseReadings, capacityAh: number): void {
   const b = r.battery!;
   const usedMAh = Math.round(((1000 - b.socPermille) * capacityAh * 1000) / 1000);
   const dischargeMA = -b.currentMA;
-  return {
-    batteryVoltageMV: b.voltageMV,
-    batteryCurrentMA: b.currentMA,
-    consumedMAh: -usedMAh,
-    socPermille: b.socPermille,
-    timeToGoMin: dischargeMA > 0 ? Math.min(14_400, Math.round((((b.socPermille * capacityAh * 1000) / 1000) / dischargeMA) * 60)) : -1,
-  };
+  out.batteryVoltageMV = b.voltageMV;
+  out.batteryCurrentMA = b.currentMA;
+  out.consumedMAh = -usedMAh;
+  out.socPermille = b.socPermille;
+  out.timeToGoMin = dischargeMA > 0 ? Math.min(14_400, Math.round((((b.socPermille * capacityAh * 1000) / 1000) / dischargeMA) * 60)) : -1;
 }

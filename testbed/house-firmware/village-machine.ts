@@ -32,7 +32,7 @@ import { BmvEmulator } from '../victron/bmv';
 import { MpptEmulator } from '../victron/mppt';
 import { HouseFirmware, type ClientName, type HouseConfig, type InboxMessage, type StepOutput } from './host';
 import { frame, unframe } from './machine';
-import { MpptDay, bmvState } from './vedirect-state';
+import { MpptDay, updateBmvState } from './vedirect-state';
 
 export interface RunInboxHeader {
   house: number;
@@ -64,6 +64,8 @@ interface Slot {
   mppt: MpptEmulator;
   day: MpptDay;
   bmv: BmvEmulator | null;
+  /** Both BMV blocks of a second, back to back (room for two blocks at the parser's caps). */
+  bmvBytes: Uint8Array;
   capacityAh: number;
   link: { node: boolean; meter: boolean } | undefined;
 }
@@ -113,6 +115,7 @@ export class VillageMachine {
         mppt: new MpptEmulator({ serial: `HQ2419${String(i).padStart(5, '0')}` }),
         day: new MpptDay(),
         bmv: spec.battery ? new BmvEmulator() : null,
+        bmvBytes: new Uint8Array(spec.battery ? 4096 : 0),
         capacityAh: spec.battery?.capacityAh ?? 0,
         link: { node: true, meter: true },
       });
@@ -150,14 +153,15 @@ export class VillageMachine {
         let mppt: Uint8Array | undefined;
         let bmv: Uint8Array | undefined;
         if (withVed) {
-          Object.assign(s.mppt.state, s.day.state(r, day));
-          mppt = s.mppt.textBlock();
+          s.day.update(s.mppt.state, r, day);
+          mppt = s.mppt.textBlockView();
           if (s.bmv && r.battery) {
-            Object.assign(s.bmv.state, bmvState(r, s.capacityAh));
-            const [a, b] = s.bmv.textBlocks();
-            bmv = new Uint8Array(a.length + b.length);
-            bmv.set(a);
-            bmv.set(b, a.length);
+            updateBmvState(s.bmv.state, r, s.capacityAh);
+            const a = s.bmv.mainBlockView();
+            const b = s.bmv.historyBlockView();
+            s.bmvBytes.set(a);
+            s.bmvBytes.set(b, a.length);
+            bmv = s.bmvBytes.subarray(0, a.length + b.length);
           }
         }
         const out = s.fw.step({ untilMs: until, meter: { busMV: r.meter.voltageMV, currentMA: r.meter.currentMA }, ...(mppt ? { mppt } : {}), ...(bmv ? { bmv } : {}) });

@@ -6,9 +6,9 @@
  *   block 2: H1 … H18 Checksum
  * Portable (no Node APIs).
  */
-import { encodeTextBlock } from '../../firmware/vedirect/encode';
 import { HexResponse, encodeHexFrame, registerData } from '../../firmware/vedirect/hex';
 import { hexWord } from './mppt';
+import { BlockWriter } from './writer';
 
 export interface BmvState {
   /** PID, default 0x203 (BMV-700). */
@@ -51,8 +51,13 @@ export function defaultBmvState(): BmvState {
   };
 }
 
+/** Labels of {@link BmvEmulator.mainFields}, in wire order. */
+const MAIN_LABELS = ['PID', 'V', 'I', 'P', 'CE', 'SOC', 'TTG', 'Alarm', 'Relay', 'AR', 'BMV', 'FW', 'MON'];
+
 export class BmvEmulator {
   readonly state: BmvState;
+  #main: BlockWriter | undefined;
+  #history: BlockWriter | undefined;
 
   constructor(state: Partial<BmvState> = {}) {
     this.state = { ...defaultBmvState(), ...state };
@@ -86,9 +91,45 @@ export class BmvEmulator {
     return this.state.history.slice(0, 18).map((v, k) => [`H${k + 1}`, String(Math.round(v))] as [string, string]);
   }
 
-  /** Both blocks of one data set, byte-exact: [main, history]. */
+  /** Both blocks of one data set, byte-exact: [main, history] (the bytes of `encodeTextBlock` of each field list). */
   textBlocks(): [Uint8Array, Uint8Array] {
-    return [encodeTextBlock(this.mainFields()), encodeTextBlock(this.historyFields())];
+    return [this.mainBlockView().slice(), this.historyBlockView().slice()];
+  }
+
+  /** The main block without a copy: a view valid until the next call; unchanged fields are not formatted again. */
+  mainBlockView(): Uint8Array {
+    const s = this.state;
+    const w = (this.#main ??= new BlockWriter(MAIN_LABELS));
+    const v = Math.round(s.batteryVoltageMV);
+    const i = Math.round(s.batteryCurrentMA);
+    w.formatted(0, s.productId, hexWord);
+    w.decimal(1, v);
+    w.decimal(2, i);
+    w.decimal(3, Math.round((v * i) / 1_000_000));
+    w.decimal(4, Math.round(s.consumedMAh));
+    w.decimal(5, Math.round(s.socPermille));
+    w.decimal(6, Math.round(s.timeToGoMin));
+    w.text(7, s.alarm ? 'ON' : 'OFF');
+    w.text(8, s.relay ? 'ON' : 'OFF');
+    w.decimal(9, s.alarmReason);
+    w.text(10, s.model);
+    w.text(11, s.firmware);
+    w.decimal(12, s.monitorMode);
+    return w.view();
+  }
+
+  /** The history block (H1 … H18) without a copy, as {@link mainBlockView}. */
+  historyBlockView(): Uint8Array {
+    const h = this.state.history;
+    const n = Math.min(h.length, 18);
+    let w = this.#history;
+    if (w === undefined || w.count !== n) {
+      const labels: string[] = [];
+      for (let k = 0; k < n; k++) labels.push(`H${k + 1}`);
+      w = this.#history = new BlockWriter(labels);
+    }
+    for (let k = 0; k < n; k++) w.decimal(k, Math.round(h[k]!));
+    return w.view();
   }
 
   /** Ping reply (VE.Direct HEX protocol, "Ping"). */

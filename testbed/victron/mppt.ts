@@ -8,8 +8,8 @@
  * per product family): PID FW SER# V I VPV PPV CS MPPT OR ERR LOAD IL
  * H19 H20 H21 H22 H23 HSDS Checksum.
  */
-import { encodeTextBlock } from '../../firmware/vedirect/encode';
 import { HexResponse, Register, encodeHexFrame, registerData } from '../../firmware/vedirect/hex';
+import { BlockWriter } from './writer';
 
 /** The charger's state in integer units (the emulator rounds to the device's resolution). */
 export interface MpptState {
@@ -82,8 +82,12 @@ export function hexLong(v: number): string {
 
 const round = (v: number, step: number): number => Math.round(v / step) * step;
 
+/** Labels of {@link MpptEmulator.fields}, in wire order. */
+const MPPT_LABELS = ['PID', 'FW', 'SER#', 'V', 'I', 'VPV', 'PPV', 'CS', 'MPPT', 'OR', 'ERR', 'LOAD', 'IL', 'H19', 'H20', 'H21', 'H22', 'H23', 'HSDS'];
+
 export class MpptEmulator {
   readonly state: MpptState;
+  #writer: BlockWriter | undefined;
 
   constructor(state: Partial<MpptState> = {}) {
     this.state = { ...defaultMpptState(), ...state };
@@ -115,9 +119,39 @@ export class MpptEmulator {
     ];
   }
 
-  /** The next text block, byte-exact, with its Checksum field. */
+  /** The next text block, byte-exact, with its Checksum field (the bytes of `encodeTextBlock(this.fields())`). */
   textBlock(): Uint8Array {
-    return encodeTextBlock(this.fields());
+    return this.textBlockView().slice();
+  }
+
+  /**
+   * {@link textBlock} without a copy: a view on the emulator's buffer, valid
+   * until the next call. Fields whose value did not change since the last
+   * block are not formatted again.
+   */
+  textBlockView(): Uint8Array {
+    const s = this.state;
+    const w = (this.#writer ??= new BlockWriter(MPPT_LABELS));
+    w.formatted(0, s.productId, hexWord);
+    w.text(1, s.firmware);
+    w.text(2, s.serial);
+    w.decimal(3, round(s.batteryVoltageMV, 10));
+    w.decimal(4, round(s.batteryCurrentMA, 10));
+    w.decimal(5, round(s.panelVoltageMV, 10));
+    w.decimal(6, Math.round(s.panelPowerW));
+    w.decimal(7, s.chargeState);
+    w.decimal(8, s.trackerMode);
+    w.formatted(9, s.offReason, hexLong);
+    w.decimal(10, s.errorCode);
+    w.text(11, s.loadOn ? 'ON' : 'OFF');
+    w.decimal(12, round(s.loadCurrentMA, 100));
+    w.decimal(13, s.yieldTotal10Wh);
+    w.decimal(14, s.yieldToday10Wh);
+    w.decimal(15, s.maxPowerTodayW);
+    w.decimal(16, s.yieldYesterday10Wh);
+    w.decimal(17, s.maxPowerYesterdayW);
+    w.decimal(18, s.daySequence);
+    return w.view();
   }
 
   /** An asynchronous register update `:A<id><flags><value><check>\n` (VE.Direct HEX protocol, "Async"). */

@@ -3,7 +3,10 @@ import * as assert from 'uvu/assert';
 import { VeDirectParser } from '../../../firmware/vedirect/parser';
 import { VictronRecord } from '../../../firmware/vedirect/record';
 import { decodeHex, type HexRecord } from '../../../firmware/vedirect/hex';
+import fc from 'fast-check';
+import { encodeTextBlock } from '../../../firmware/vedirect/encode';
 import { BmvEmulator } from '../../../testbed/victron/bmv';
+import { BlockWriter } from '../../../testbed/victron/writer';
 import { MpptEmulator } from '../../../testbed/victron/mppt';
 
 function sum(b: Uint8Array): number {
@@ -72,6 +75,60 @@ emu('HEX async updates, get replies and ping replies decode to what the emulator
   assert.equal(got[4], { kind: 'ping', version: 0x4164 });
   assert.equal(got[6], { kind: 'get', register: 0x4242, flags: 1, valueLength: 0, value: 0, signedValue: 0 });
   assert.is(p.counters.hexValid, 7);
+});
+
+const num = fc.oneof(
+  fc.integer({ min: -2_000_000, max: 2_000_000 }),
+  fc.integer({ min: -9, max: 9 }),
+  fc.constantFrom(0, -0, 0.5, -0.5, 12.25, 1e21, -1e21, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 2 ** 53 + 2, NaN, Infinity),
+  fc.double({ min: -1e7, max: 1e7, noNaN: true }),
+);
+const word = fc.string({ minLength: 0, maxLength: 20, unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)) });
+
+emu('every MPPT block equals encodeTextBlock(fields()) while the state changes block to block (cached fields)', () => {
+  const mpptState = fc.record({
+    productId: fc.integer({ min: 0, max: 0xffff }), firmware: word, serial: word,
+    batteryVoltageMV: num, batteryCurrentMA: num, panelVoltageMV: num, panelPowerW: num, chargeState: num, trackerMode: num,
+    offReason: fc.oneof(fc.integer({ min: 0, max: 0x1ff }), fc.integer({ min: -5, max: 0 })), errorCode: num, loadOn: fc.boolean(), loadCurrentMA: num,
+    yieldTotal10Wh: num, yieldToday10Wh: num, maxPowerTodayW: num, yieldYesterday10Wh: num, maxPowerYesterdayW: num, daySequence: num,
+  }, { requiredKeys: [] });
+  fc.assert(
+    fc.property(fc.array(mpptState, { minLength: 1, maxLength: 8 }), (states) => {
+      const m = new MpptEmulator();
+      for (const st of states) {
+        Object.assign(m.state, st);
+        assert.equal(Array.from(m.textBlock()), Array.from(encodeTextBlock(m.fields())));
+      }
+    }),
+    { numRuns: 400 },
+  );
+});
+
+emu('every BMV block pair equals encodeTextBlock of its field lists while the state changes (cached fields, history length)', () => {
+  const bmvState = fc.record({
+    productId: fc.integer({ min: 0, max: 0xffff }), model: word, firmware: word,
+    batteryVoltageMV: num, batteryCurrentMA: num, consumedMAh: num, socPermille: num, timeToGoMin: num,
+    alarm: fc.boolean(), relay: fc.boolean(), alarmReason: num, monitorMode: num,
+    history: fc.array(num, { maxLength: 20 }),
+  }, { requiredKeys: [] });
+  fc.assert(
+    fc.property(fc.array(bmvState, { minLength: 1, maxLength: 8 }), (states) => {
+      const b = new BmvEmulator();
+      for (const st of states) {
+        Object.assign(b.state, st);
+        const [main, hist] = b.textBlocks();
+        assert.equal(Array.from(main), Array.from(encodeTextBlock(b.mainFields())));
+        assert.equal(Array.from(hist), Array.from(encodeTextBlock(b.historyFields())));
+      }
+    }),
+    { numRuns: 400 },
+  );
+});
+
+emu('the block writer refuses what encodeTextBlock refuses: a value that is not printable ASCII', () => {
+  const w = new BlockWriter(['A']);
+  assert.throws(() => w.text(0, 'x\ty'), (e: Error) => e instanceof RangeError);
+  assert.throws(() => new MpptEmulator({ serial: 'é' }).textBlock(), (e: Error) => e instanceof RangeError);
 });
 
 emu.run();
