@@ -1,8 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import scenario from '../../vectors/coupling/paper-two-house.json';
-import { decide, deliveryLimits, energyShareable, forecastDay, INITIAL_STATE, type Decision, type HemtsState } from '../../../firmware/coupling/hemts';
-import { demandBetween, hourlyDemand, type Appliance } from '../../../firmware/coupling/schedule';
+import { decide, deliveryLimits, energyShareable, forecastDay, INITIAL_STATE, requestWindow, type Decision, type HemtsState } from '../../../firmware/coupling/hemts';
+import { demandBetween, hourlyDemand, secondarySpan, type Appliance } from '../../../firmware/coupling/schedule';
 import { DEFAULT_SETTINGS, validateSettings, type HemtsSettings } from '../../../firmware/coupling/settings';
 
 const H = 3_600_000;
@@ -176,6 +176,66 @@ fc('delivery limits: paper uses SOC_pmin/SOC_cmax, forecast the battery floor', 
   assert.equal(deliveryLimits(settings(0, 'forecast')), { sellerMinPermille: 200, buyerMaxPermille: 1000 });
 });
 
+const when = suite('order windows, export power, PV-direct houses');
+
+const tv: Appliance = { name: 'TV', kind: 'secondary', powerMW: 40_000, number: 1, windows: [[13 * 60 + 20, 13 * 60 + 50]] };
+const lamp: Appliance = { name: 'lamp', kind: 'primary', powerMW: 5_000, number: 1, windows: [[12 * 60, 15 * 60]] };
+
+when('secondarySpan: first start to last stop of the secondary loads inside the range, primary loads ignored', () => {
+  assert.equal(secondarySpan([tv, lamp], 13 * 60, 14 * 60), [13 * 60 + 20, 13 * 60 + 50]);
+  assert.equal(secondarySpan([tv, lamp], 13 * 60 + 30, 14 * 60), [13 * 60 + 30, 13 * 60 + 50]);
+  assert.is(secondarySpan([tv, lamp], 14 * 60, 15 * 60), null);
+});
+
+when('a request covers the stretch its secondary loads run, at the power that spreads its energy over it', () => {
+  const s = validateSettings({ ...DEFAULT_SETTINGS, maxPowerMW: 40_000, appliances: [tv, lamp] });
+  // 10 Wh over 13:20–13:50 (30 min) → 20 W
+  assert.equal(requestWindow(s, DAY0 + 13 * H + 60_000, DAY0, DAY0 + 14 * H, 10_000), { fromMs: DAY0 + 13 * H + 20 * 60_000, toMs: DAY0 + 13 * H + 50 * 60_000, maxPowerMW: 20_000 });
+  // more than the loads' peak can carry in the stretch: capped at the peak
+  assert.is(requestWindow(s, DAY0 + 13 * H, DAY0, DAY0 + 14 * H, 50_000)!.maxPowerMW, 40_000);
+  // no secondary load left in the slot
+  assert.is(requestWindow(s, DAY0 + 13 * H + 55 * 60_000, DAY0, DAY0 + 14 * H, 5_000), null);
+});
+
+when('the posted request carries that window; an offer carries the export power', () => {
+  const r = decide(settings(1, 'forecast'), INITIAL_STATE, { node: 'requester', nowMs: DAY0 + 13 * H, dayStartMs: DAY0, socPermille: 850, pvForecastMWh: pv(1), activeRole: null });
+  const req = r.decisions.find((d) => d.kind === 'request');
+  assert.ok(req && req.kind === 'request');
+  const w = requestWindow(settings(1, 'forecast'), DAY0 + 13 * H, DAY0, DAY0 + 14 * H, req.energyMWh)!;
+  assert.equal([req.fromMs, req.toMs, req.maxPowerMW], [w.fromMs, w.toMs, w.maxPowerMW]);
+  assert.ok(req.fromMs >= DAY0 + 13 * H && req.toMs <= DAY0 + 14 * H);
+  const s = validateSettings({ ...settings(0, 'forecast'), maxPowerMW: 30_000, exportPowerMW: 150_000 });
+  const o = decide(s, INITIAL_STATE, { node: 'supplier', nowMs: DAY0 + 10 * H, dayStartMs: DAY0, socPermille: 660, pvForecastMWh: pv(0), activeRole: null });
+  const offer = o.decisions.find((d) => d.kind === 'offer');
+  assert.ok(offer && offer.kind === 'offer');
+  assert.is(offer.maxPowerMW, 150_000);
+  assert.is(offer.toMs, DAY0 + 11 * H);
+});
+
+when('an order ending before its slot ends still takes the slot (no second request in the hour)', () => {
+  const s = settings(1, 'forecast');
+  const first = decide(s, INITIAL_STATE, { node: 'requester', nowMs: DAY0 + 13 * H, dayStartMs: DAY0, socPermille: 850, pvForecastMWh: pv(1), activeRole: null });
+  assert.is(first.decisions.filter((d) => d.kind === 'request').length, 1);
+  const again = decide(s, { ...first.state, nextEvalMs: 0 }, { node: 'requester', nowMs: DAY0 + 13 * H + 120_000, dayStartMs: DAY0, socPermille: 850, pvForecastMWh: pv(1), activeRole: null });
+  assert.is(again.decisions.filter((d) => d.kind === 'request').length, 0);
+});
+
+when('a PV-direct house (no battery) offers exactly the hour\'s direct surplus and asks for its whole secondary deficit', () => {
+  const pvOnly = validateSettings({ ...DEFAULT_SETTINGS, hasBattery: 0, minSocPermille: 0, socCPermille: 0, socPminPermille: 0, socPPermille: 0, appliances: [lamp], pvProfileMWh: pv(0) });
+  const f = forecastDay(pvOnly, 500, DAY0 + 10 * H, DAY0, pv(0));
+  assert.is(f.capacityMWh, 0);
+  const o = decide(pvOnly, INITIAL_STATE, { node: 'pv', nowMs: DAY0 + 10 * H, dayStartMs: DAY0, socPermille: 500, pvForecastMWh: pv(0), activeRole: null });
+  const offer = o.decisions.find((d) => d.kind === 'offer');
+  assert.ok(offer && offer.kind === 'offer');
+  assert.is(offer.energyMWh, (f.usefulMWh[10] as number) - (f.loadMWh[10] as number));
+  const buyer = validateSettings({ ...pvOnly, appliances: [tv], pvProfileMWh: new Array<number>(24).fill(0) });
+  const r = decide(buyer, INITIAL_STATE, { node: 'pv', nowMs: DAY0 + 13 * H, dayStartMs: DAY0, socPermille: 500, pvForecastMWh: new Array<number>(24).fill(0), activeRole: null });
+  const req = r.decisions.find((d) => d.kind === 'request');
+  assert.ok(req && req.kind === 'request');
+  assert.is(req.energyMWh, 20_000); // 40 W for 30 min: nothing can overflow without a battery
+});
+
 eq3.run();
 eq4.run();
 fc.run();
+when.run();
