@@ -136,6 +136,44 @@ export async function simulateScenario(scenario: Scenario, o: SimulateOptions): 
   return { document: doc, logs, metrics, ...(managed ? { managed } : {}) };
 }
 
+/** Village clock time of a simulated instant (the managed day starts at 00:00 UTC). */
+function clockOf(ms: number, dayStartMs: number): string {
+  const m = Math.floor((ms - dayStartMs) / 60_000);
+  return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+}
+
+/**
+ * One line per contract of the managed day: window, planned energy, when and
+ * why each side's window stopped (the firmware's stop reason), what the two
+ * meters reported and what the ledger settled.
+ */
+export function contractsText(d: ManagedDetail): string {
+  const wh = (mWh: number) => (mWh / 1000).toFixed(2);
+  const stopOf = (house: string, id: string) => {
+    for (const e of d.events[house] ?? []) {
+      if (e.kind === 'window' && e.event.id === id && e.event.kind === 'stop') return `${clockOf(e.event.atMs, d.dayStartMs)} ${e.event.reason}`;
+      if (e.kind === 'window' && e.event.id === id && e.event.kind === 'skip') return `skip ${e.event.reason}`;
+    }
+    return '-';
+  };
+  const rows = d.contracts.map((c) => [
+    c.id,
+    `${c.seller}→${c.buyer}`,
+    `${clockOf(c.beginMs, d.dayStartMs)}–${clockOf(c.endMs, d.dayStartMs)}`,
+    wh(c.energyMWh),
+    stopOf(c.seller, c.id),
+    stopOf(c.buyer, c.id),
+    wh(c.deliveredMWh),
+    wh(c.consumedMWh),
+    c.paidMilliUnits === null ? '-' : (c.paidMilliUnits / 1000).toFixed(3),
+    c.state,
+  ]);
+  const head = ['contract', 'seller→buyer', 'window', 'energy Wh', 'seller stop', 'buyer stop', 'delivered Wh', 'consumed Wh', 'paid units', 'state'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) => r.map((x, i) => x.padEnd(widths[i]!)).join('  ').trimEnd() + '\n';
+  return `\ncontracts (${rows.length})\n` + line(head) + rows.map(line).join('');
+}
+
 function writeSeries(r: SimulateResult, scenario: Scenario, csvDir: string | undefined, plotDir: string | undefined): string[] {
   const written: string[] = [];
   for (const [mode, log] of Object.entries(r.logs) as [RunMode, VillageLog][]) {
@@ -161,7 +199,7 @@ export const command: Command = {
   summary: 'Simulate a village day: standalone models and/or the real firmware (XS) trading through a real hub; KPIs per house.',
   usage:
     'swarmgrid simulate SCENARIO.json [--mode standalone|managed|both] [--json] [--csv DIR] [--plot DIR] [--seed N] [--oracle] ' +
-    '[--engine xs|node] [--strategy forecast|paper] [--speed N|--fast]',
+    '[--engine xs|node] [--strategy forecast|paper] [--speed N|--fast] [--contracts]',
   async run(args) {
     let parsed;
     try {
@@ -180,6 +218,7 @@ export const command: Command = {
           strategy: { type: 'string', default: 'forecast' },
           speed: { type: 'string' },
           fast: { type: 'boolean', default: false },
+          contracts: { type: 'boolean', default: false },
         },
       });
     } catch (e) {
@@ -217,6 +256,7 @@ export const command: Command = {
         process.stdout.write(`\nmanaged: ${r.managed.contracts.length} contracts, ${r.managed.contracts.filter((c) => c.state === 'settled').length} settled; ledger audit ${r.managed.audit.ok ? 'ok' : `FAILED ${String(r.managed.audit.code)}`}; ` +
           `${(s.simulatedMs / 1000).toFixed(0)} simulated s in ${(s.wallMs / 1000).toFixed(1)} s (×${(s.simulatedMs / Math.max(1, s.wallMs)).toFixed(0)}), ${s.published} messages published\n`);
       }
+      if (r.managed && v.contracts) process.stdout.write(contractsText(r.managed));
       for (const f of written) process.stdout.write(`wrote ${f}\n`);
     }
     return 0;

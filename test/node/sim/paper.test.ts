@@ -30,7 +30,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fileURLToPath } from 'node:url';
 import { loadScenario } from '../../../testbed/scenario/load';
-import { simulateScenario, type SimulateResult } from '../../../hub/cli/simulate';
+import { contractsText, simulateScenario, type SimulateResult } from '../../../hub/cli/simulate';
 
 const file = fileURLToPath(new URL('../../../testbed/scenarios/paper-two-house.json', import.meta.url));
 const scenario = loadScenario(file);
@@ -91,6 +91,22 @@ s('managed: the exporter ends no lower than standalone; contracts settle and the
   const paid = r.document.runs.managed!.households.requester!.unitsPaid;
   assert.is(paid, r.document.runs.managed!.households.supplier!.unitsEarned);
   assert.ok(paid > 0);
+});
+
+s('the contracts report has one line per contract with both sides\' stop reasons and the settlement', () => {
+  const text = contractsText(r.managed!);
+  const lines = text.trim().split('\n');
+  const c = r.managed!.contracts;
+  assert.is(lines[0], `contracts (${c.length})`);
+  assert.match(lines[1]!, /^contract\s+seller→buyer\s+window\s+energy Wh\s+seller stop\s+buyer stop\s+delivered Wh\s+consumed Wh\s+paid units\s+state$/);
+  assert.is(lines.length, 2 + c.length);
+  c.forEach((x, i) => {
+    const row = lines[2 + i]!;
+    assert.ok(row.startsWith(`${x.id}  supplier→requester  13:`) || row.startsWith(`${x.id}  supplier→requester  14:`), row);
+    assert.match(row, /\d\d:\d\d (quantity|demand-ended|end|supply-lost|soc|aborted)/);
+    assert.ok(row.includes((x.deliveredMWh / 1000).toFixed(2)) && row.includes((x.consumedMWh / 1000).toFixed(2)), row);
+    assert.ok(row.endsWith('settled'), row);
+  });
 });
 
 s.run();
