@@ -297,6 +297,7 @@ export class MeterNode {
   }
 
   status(): MeterStatus {
+    const book = this.#book.state();
     return {
       seq: this.#seq,
       mode: this.#mode,
@@ -309,8 +310,8 @@ export class MeterNode {
       dropped: this.#queue.dropped,
       faultLatched: this.#diode.faulted,
       contract: this.#book.current,
-      schedule: this.#book.state().schedule,
-      closedIds: this.#book.state().closedIds,
+      schedule: book.schedule,
+      closedIds: book.closedIds,
       writes: this.#store.writes,
       restoredGen: this.#restoredGen,
     };

@@ -3,7 +3,11 @@
  * slots): one sample through MeterNode (diode check, contract bookkeeping,
  * integration), the heap before and after 100 000 samples (should be flat:
  * no allocation per sample survives), and one signed report (sign + queue
- * record + checkpoint). Node wall time for comparison.
+ * record + checkpoint). Then the contract schedule: one sample with a
+ * window open, and the heap before and after 100 cycles of two back-to-back
+ * windows received at once (200 final reports, acked; the schedule and the
+ * closed-id ring are bounded, so the heap must stay flat). Node wall time
+ * for comparison.
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +39,19 @@ export async function run(): Promise<void> {
       import { MeterNode } from ${JSON.stringify(join(root, 'firmware/meter/node'))};
       import { MemoryStore } from ${JSON.stringify(join(root, 'firmware/meter/record'))};
       let node;
+      let cnode;
+      let ct = 0;
+      let k = 0;
+      const cs = { atMs: 0, busMV: 12000, currentMA: -2000 };
+      const csample = (count) => {
+        for (let j = 0; j < count; j++) {
+          ct += 1000;
+          cs.atMs = ct;
+          cnode.sample(cs);
+          cnode.tick(ct);
+        }
+        for (const o of cnode.drain().publish) cnode.ack(o.seq);
+      };
       let t = 0;
       let i = 0;
       const s = { atMs: 0, busMV: 0, currentMA: 0 };
@@ -58,6 +75,24 @@ export async function run(): Promise<void> {
           node.drain();
         } else if (op === 'gc') {
           gc();
+        } else if (op === 'cinit') {
+          cnode = new MeterNode({ meterId: 'm-bench', nodeId: 'house-bench', secretKeyHex: ${JSON.stringify(SK)}, store: new MemoryStore(), reportEveryMs: 600000 });
+          cnode.connected(true, 0);
+          cnode.tick(0);
+          cnode.beginContract({ id: 'c-open', beginMs: 0, endMs: 2000000000 }, 0);
+          csample(10);
+        } else if (op === 'csamples') {
+          csample(Number(arg));
+        } else if (op === 'cycles') {
+          // close the long window, then per cycle: two back-to-back 300 s windows received at once, 700 s of samples
+          cnode.endContract(ct);
+          csample(1);
+          for (let c = 0; c < Number(arg); c++) {
+            k++;
+            cnode.beginContract({ id: 'c-' + k + 'a', beginMs: ct + 60000, endMs: ct + 360000 }, ct);
+            cnode.beginContract({ id: 'c-' + k + 'b', beginMs: ct + 360000, endMs: ct + 660000 }, ct);
+            csample(700);
+          }
         }
         return new TextEncoder().encode(String(node ? node.status().seq : 0)).buffer;
       };`,
@@ -82,6 +117,19 @@ export async function run(): Promise<void> {
     console.log(`xs:   sample ${Math.round(thousand / 1000)} compute (single call ${one}); 100 000 samples ${compute} compute`);
     console.log(`xs:   heap ${heapBefore} slots before, ${heapAfter} after 100 000 samples (${heapAfter - heapBefore >= 0 ? '+' : ''}${heapAfter - heapBefore})`);
     console.log(`xs:   report (sign + queue record + checkpoint) ${perReport} compute (min ${Math.min(...reports)}, max ${Math.max(...reports)})`);
+
+    await xs.command('cinit');
+    await xs.command('csamples:1000'); // warm up
+    const open = (await xs.command('csamples:1000')).meter.compute;
+    await xs.command('cycles:10'); // warm up: the closed ring fills (16 ids)
+    await xs.command('gc').catch(() => undefined);
+    const cBefore = (await xs.command('csamples:0')).meter.heapCount;
+    let cCompute = 0;
+    for (let b = 0; b < 10; b++) cCompute += (await xs.command('cycles:10')).meter.compute;
+    await xs.command('gc').catch(() => undefined);
+    const cAfter = (await xs.command('csamples:0')).meter.heapCount;
+    console.log(`xs:   sample + tick with a window open ${Math.round(open / 1000)} compute`);
+    console.log(`xs:   heap ${cBefore} slots before, ${cAfter} after 100 cycles of 2 back-to-back windows (200 finals, 70 000 samples) (${cAfter - cBefore >= 0 ? '+' : ''}${cAfter - cBefore}); ${Math.round(cCompute / 100)} compute per cycle`);
   } finally {
     await xs.close();
   }
