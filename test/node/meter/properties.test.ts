@@ -198,6 +198,10 @@ node('no seq is published twice with different bytes, lifetime never goes back, 
       // one final report per contract id
       const finals = bodies.filter((b) => b.contract?.final).map((b) => b.contract!.id);
       assert.is(new Set(finals).size, finals.length, 'a contract closed twice');
+      // windows never share a segment: the finals' energies add up to at most the lifetime counters
+      const finalParts = bodies.filter((b) => b.contract?.final).map((b) => b.contract!);
+      assert.ok(finalParts.reduce((t, p) => t + p.exportMWh, 0) <= st.exportMWh, 'export counted in two windows');
+      assert.ok(finalParts.reduce((t, p) => t + p.importMWh, 0) <= st.importMWh, 'import counted in two windows');
       published += bodies.length;
       finalsSeen += finals.length;
       reboots += ops.filter((o) => o.k === 'reboot').length;
