@@ -96,6 +96,10 @@ const LABEL = 3;
 const VALUE = 4;
 const CHECKSUM = 5; // the next byte is the checksum byte, whatever it is
 
+/** Byte classes of the inline path: printable ASCII but ':' (a value byte); the same but space (a label byte). */
+const VALUE_BYTE = 1;
+const LABEL_BYTE = 2;
+
 /** labelKey of "Checksum" and of "PID" (labels.ts; checked by the vedirect record tests). */
 export const CHECKSUM_KEY = 2_497_646_583_552_227;
 export const PID_KEY = 437_131;
@@ -121,13 +125,24 @@ export class VeDirectParser {
   /** Label key of each field of the open block (shared with the view). */
   private readonly keys: Float64Array;
   private readonly view: TextBlock;
+  /** Byte classes for the inline path: VALUE_BYTE, LABEL_BYTE. */
+  private readonly classes: Uint8Array;
+  /**
+   * Labels of the open block as a small open-addressing set (labels of up
+   * to 8 characters, by key): a slot belongs to the open block when its
+   * stamp is the block's generation.
+   */
+  private readonly seenKey: Float64Array;
+  private readonly seenStamp: Uint32Array;
+  private readonly seenMask: number;
+  private generation = 1;
   private readonly hex: HexFrame;
   private readonly handler: VeDirectHandler;
 
   private state = HUNT;
   private sum = 0;
-  /** Byte sum of the open block before the CR of its current field. */
-  private fieldSum = 0;
+  /** labelKey digits of the open label so far (meaningful while it is ≤ 8 bytes). */
+  private key = 0;
   private pos = 0;
   private fieldStart = 0;
   private anchored = false;
@@ -145,6 +160,13 @@ export class VeDirectParser {
     this.keys = new Float64Array(this.maxFields);
     this.view = new TextBlock(this.arena, new Uint16Array(this.maxFields), new Uint16Array(this.maxFields), new Uint16Array(this.maxFields), this.keys);
     this.hex = new HexFrame(this.maxHex);
+    this.classes = new Uint8Array(256);
+    for (let c = 0x20; c < 0x7f; c++) this.classes[c] = c === COLON ? 0 : c === 0x20 ? VALUE_BYTE : VALUE_BYTE | LABEL_BYTE;
+    let size = 16;
+    while (size < 2 * this.maxFields) size *= 2;
+    this.seenKey = new Float64Array(size);
+    this.seenStamp = new Uint32Array(size);
+    this.seenMask = size - 1;
   }
 
   /**
@@ -158,8 +180,12 @@ export class VeDirectParser {
    */
   push(chunk: Uint8Array, start = 0, end = chunk.length): void {
     const arena = this.arena;
+    const cls = this.classes;
     const v = this.view;
-    const valueEnd = v.valueEnd;
+    const keys = this.keys;
+    const seenKey = this.seenKey;
+    const seenStamp = this.seenStamp;
+    const seenMask = this.seenMask;
     let i = start;
     while (i < end) {
       let state = this.state;
@@ -170,51 +196,98 @@ export class VeDirectParser {
       }
       let sum = this.sum;
       let pos = this.pos;
-      // Where the open label or value reaches its cap.
-      let limit = state === LABEL ? this.fieldStart + this.maxLabel : state === VALUE ? v.labelEnd[v.count]! + this.maxValue : 0;
-      for (; i < end; i++) {
-        const b = chunk[i]!;
+      let key = this.key;
+      // The byte the inline cases stopped at (the reference path takes it), or -1.
+      let b = -1;
+      for (;;) {
         if (state === VALUE) {
-          if (b >= 0x20 && b < 0x7f && b !== COLON && pos < limit) {
+          // A run of value bytes, up to the cap (a CR at the cap is still fine).
+          const room = v.labelEnd[v.count]! + this.maxValue - pos;
+          const stop = room < end - i ? i + room : end;
+          for (; i < stop; i++) {
+            b = chunk[i]!;
+            if ((cls[b]! & VALUE_BYTE) === 0) break;
             arena[pos++] = b;
             sum += b;
-          } else if (b === CR) {
-            this.fieldSum = sum;
-            sum += b;
-            valueEnd[v.count++] = pos;
-            state = NEED_LF;
-          } else break;
-        } else if (state === LABEL) {
-          if (b > 0x20 && b < 0x7f && b !== COLON && pos < limit) {
-            arena[pos++] = b;
-            sum += b;
-          } else if (b === TAB) {
-            this.sum = sum + b;
-            this.pos = pos;
-            this.endLabel();
-            state = this.state;
-            sum = this.sum;
-            pos = this.pos;
-            if (state !== VALUE) {
-              // Checksum label, or the block was dropped: the slow path goes on.
-              i++;
-              break;
-            }
-            limit = v.labelEnd[v.count]! + this.maxValue;
-          } else break;
-        } else if (b === LF) {
-          sum += b;
+          }
+          if (i === end) {
+            b = -1;
+            break;
+          }
+          b = chunk[i]!;
+          if (b !== CR) break;
+          sum += CR;
+          v.valueEnd[v.count++] = pos;
+          state = NEED_LF;
+          i++;
+        }
+        if (state === NEED_LF) {
+          if (i === end) {
+            b = -1;
+            break;
+          }
+          b = chunk[i]!;
+          if (b !== LF) break;
+          sum += LF;
           this.fieldStart = pos;
-          limit = pos + this.maxLabel;
+          key = 0;
           state = LABEL;
-        } else break;
+          i++;
+        }
+        // LABEL: a run of label bytes up to the cap, then TAB.
+        const room = this.fieldStart + this.maxLabel - pos;
+        const stop = room < end - i ? i + room : end;
+        for (; i < stop; i++) {
+          b = chunk[i]!;
+          if ((cls[b]! & LABEL_BYTE) === 0) break;
+          arena[pos++] = b;
+          sum += b;
+          key = key * 95 + b - 0x20;
+        }
+        if (i === end) {
+          b = -1;
+          break;
+        }
+        b = chunk[i]!;
+        if (b !== TAB) break;
+        i++;
+        sum += TAB;
+        // The usual label (1…8 bytes, not Checksum or PID, new to the block,
+        // room for it) is added here; everything else goes to endLabel.
+        const fieldStart = this.fieldStart;
+        const count = v.count;
+        if (pos > fieldStart && pos - fieldStart <= 8 && key !== CHECKSUM_KEY && key !== PID_KEY && count < this.maxFields) {
+          let h = key % (seenMask + 1);
+          while (seenStamp[h] === this.generation && seenKey[h] !== key) h = (h + 1) & seenMask;
+          if (seenStamp[h] !== this.generation) {
+            seenStamp[h] = this.generation;
+            seenKey[h] = key;
+            v.labelStart[count] = fieldStart;
+            v.labelEnd[count] = pos;
+            keys[count] = key;
+            state = VALUE;
+            continue;
+          }
+        }
+        this.sum = sum;
+        this.pos = pos;
+        this.key = key;
+        this.endLabel();
+        state = this.state;
+        sum = this.sum;
+        pos = this.pos;
+        if (state !== VALUE) {
+          // The Checksum label, or the block was dropped: the reference path goes on.
+          b = -1;
+          break;
+        }
       }
       this.state = state;
       this.sum = sum;
       this.pos = pos;
-      // A byte the inline cases do not take (a HEX start, an error, a cap): the reference path.
-      if (i < end && state >= NEED_LF && state <= VALUE) {
-        this.byte(chunk[i]!);
+      this.key = key;
+      if (b >= 0) {
+        this.byte(b);
         i++;
       }
     }
@@ -293,6 +366,7 @@ export class VeDirectParser {
         if (b !== LF) return this.malformed(b);
         this.sum += b;
         this.fieldStart = this.pos;
+        this.key = 0;
         this.state = LABEL;
         return;
       case LABEL:
@@ -305,10 +379,10 @@ export class VeDirectParser {
         if (this.pos - this.fieldStart >= this.maxLabel) return this.overflow(b);
         this.arena[this.pos++] = b;
         this.sum += b;
+        this.key = this.key * 95 + b - 0x20;
         return;
       case VALUE:
         if (b === CR) {
-          this.fieldSum = this.sum;
           this.sum += b;
           this.view.valueEnd[this.view.count++] = this.pos;
           this.state = NEED_LF;
@@ -333,10 +407,34 @@ export class VeDirectParser {
   private begin(anchored: boolean): void {
     this.anchored = anchored;
     this.sum = CR;
-    this.fieldSum = 0;
     this.pos = 0;
     this.view.count = 0;
+    this.forget();
     this.state = NEED_LF;
+  }
+
+  /** Empty the set of the open block's labels (a new block). */
+  private forget(): void {
+    if (++this.generation === 0xffffffff) {
+      this.seenStamp.fill(0);
+      this.generation = 1;
+    }
+  }
+
+  /** Whether the open block already has the label with key `key` (≥ 0); if not, it has it now. */
+  private seenOrAdd(key: number): boolean {
+    const stamps = this.seenStamp;
+    const keys = this.seenKey;
+    const mask = this.seenMask;
+    const generation = this.generation;
+    let h = key % (mask + 1);
+    while (stamps[h] === generation) {
+      if (keys[h] === key) return true;
+      h = (h + 1) & mask;
+    }
+    stamps[h] = generation;
+    keys[h] = key;
+    return false;
   }
 
   private endLabel(): void {
@@ -345,18 +443,17 @@ export class VeDirectParser {
     if (end === start) return this.malformed(-1);
     const arena = this.arena;
     // The label's exact key (labels.ts labelKey: base-95 digits, -1 beyond 8 characters).
-    let key = -1;
-    if (end - start <= 8) {
-      key = 0;
-      for (let i = start; i < end; i++) key = key * 95 + (arena[i]! - 0x20);
-    }
+    const key = end - start <= 8 ? this.key : -1;
     if (key === CHECKSUM_KEY) {
       this.pos = start;
       this.state = CHECKSUM;
       return;
     }
     const v = this.view;
-    if (v.count > 0 && this.startsAnotherBlock(start, end, key)) {
+    // "PID" after the first field, or a label the block already has (labels
+    // are unique in a block): this field cannot belong to the open block.
+    const another = key === PID_KEY ? v.count > 0 : key >= 0 ? this.seenOrAdd(key) : v.count > 0 && this.longLabelSeen(start, end);
+    if (another) {
       // Two blocks ran together (the first lost its end): drop the first and
       // start a new, unanchored block at this field's CR, as if hunting had
       // found it there; its sum is what came since that CR.
@@ -364,13 +461,17 @@ export class VeDirectParser {
       this.counters.resyncs++;
       arena.copyWithin(0, start, end);
       this.pos = end - start;
-      this.sum -= this.fieldSum;
-      this.fieldSum = 0;
+      // What came since that CR: CR LF <label> TAB.
+      let sum = CR + LF + TAB;
+      for (let i = 0; i < this.pos; i++) sum += arena[i]!;
+      this.sum = sum;
       this.anchored = false;
       v.count = 0;
       v.labelStart[0] = 0;
       v.labelEnd[0] = this.pos;
       this.keys[0] = key;
+      this.forget();
+      if (key >= 0) this.seenOrAdd(key);
       this.state = VALUE;
       return;
     }
@@ -381,23 +482,12 @@ export class VeDirectParser {
     this.state = VALUE;
   }
 
-  /**
-   * A label that cannot belong to the open block: "PID" (always a block's
-   * first field) or a label the block already has (labels are unique in a
-   * block). Labels of up to 8 characters compare by key; longer ones (key
-   * -1) byte by byte.
-   */
-  private startsAnotherBlock(start: number, end: number, key: number): boolean {
-    if (key === PID_KEY) return true;
+  /** Whether the open block has a field whose label (longer than 8 characters: key -1) is `arena[start, end)`. */
+  private longLabelSeen(start: number, end: number): boolean {
     const v = this.view;
     const keys = this.keys;
-    const n = v.count;
-    if (key >= 0) {
-      for (let j = 0; j < n; j++) if (keys[j] === key) return true;
-      return false;
-    }
     const arena = this.arena;
-    for (let j = 0; j < n; j++) {
+    for (let j = 0; j < v.count; j++) {
       if (keys[j] === -1 && equalRanges(arena, v.labelStart[j]!, v.labelEnd[j]!, start, end)) return true;
     }
     return false;
