@@ -27,8 +27,9 @@ class TextSlot {
   /** Update from `bytes[start, end)`; returns the (possibly cached) string. */
   update(bytes: Uint8Array, start: number, end: number): string {
     const n = Math.min(end - start, MAX_TEXT);
+    const raw = this.raw;
     let same = this.length === end - start && this.text !== null;
-    for (let i = 0; same && i < n; i++) if (this.raw[i] !== bytes[start + i]) same = false;
+    for (let i = 0; same && i < n; i++) if (raw[i] !== bytes[start + i]) same = false;
     if (same) return this.text!;
     let s = '';
     for (let i = start; i < end; i++) s += String.fromCharCode(bytes[i]!);
@@ -179,31 +180,47 @@ export class VictronRecord {
    */
   apply(block: TextBlock, atMs: number | null = null): number {
     const self = this as unknown as Record<string, number | boolean | string | null>;
+    const byKey = this.byKey;
+    const bytes = block.bytes;
+    const valueStart = block.labelEnd;
+    const valueEnd = block.valueEnd;
+    const keys = block.keys;
+    const n = block.count;
     let applied = 0;
-    for (let i = 0; i < block.count; i++) {
-      const key = block.labelKey(i);
-      const spec = key >= 0 ? this.byKey.get(key) : undefined;
+    for (let i = 0; i < n; i++) {
+      const key = keys !== null ? keys[i]! : block.labelKey(i);
+      const spec = key >= 0 ? byKey.get(key) : undefined;
       if (spec === undefined) {
         this.keepUnknown(block, i, key);
         continue;
       }
       applied++;
-      switch (spec.kind) {
-        case 'int': {
-          const v = block.valueInt(i);
-          self[spec.prop] = Number.isNaN(v) ? null : v * spec.scale;
-          break;
+      const kind = spec.kind;
+      if (kind === 'int') {
+        // block.valueInt inline (the common case: one call less per field).
+        let p = valueStart[i]!;
+        const end = valueEnd[i]!;
+        let neg = false;
+        let c = bytes[p]!;
+        if (p < end && (c === 0x2d || c === 0x2b)) {
+          neg = c === 0x2d;
+          p++;
         }
-        case 'hex': {
-          const v = block.valueHex(i);
-          self[spec.prop] = Number.isNaN(v) ? null : v;
-          break;
+        let v = 0;
+        let ok = p < end && end - p <= 15;
+        for (; ok && p < end; p++) {
+          c = bytes[p]! - 0x30;
+          if (c < 0 || c > 9) ok = false;
+          else v = v * 10 + c;
         }
-        case 'onoff':
-          self[spec.prop] = onOff(block, i);
-          break;
-        default:
-          self[spec.prop] = this.textSlots.get(spec.prop)!.update(block.bytes, block.valueStart(i), block.valueEnd[i]!);
+        self[spec.prop] = ok ? (neg ? -v : v) * spec.scale : null;
+      } else if (kind === 'hex') {
+        const v = block.valueHex(i);
+        self[spec.prop] = Number.isNaN(v) ? null : v;
+      } else if (kind === 'onoff') {
+        self[spec.prop] = onOff(block, i);
+      } else {
+        self[spec.prop] = this.textSlots.get(spec.prop)!.update(bytes, valueStart[i]!, valueEnd[i]!);
       }
     }
     this.blocks++;
