@@ -206,9 +206,9 @@ export function forecastDay(s: HemtsSettings, socPermille: number, nowMs: number
 }
 
 /**
- * Forecast strategy, seller side: how much may leave in this hour without
- * lowering the end-of-day state, because the battery would otherwise waste
- * that much PV later today.
+ * Forecast strategy, seller side: how much a buyer may receive in this hour
+ * without lowering the seller's end-of-day state, because its battery would
+ * otherwise waste that much PV later today.
  *
  * Accounting in battery energy: exporting lowers the stored energy by a
  * "deficit" D that later overflow (waste·η_c) absorbs; D must never exceed
@@ -221,6 +221,13 @@ export function forecastDay(s: HemtsSettings, socPermille: number, nowMs: number
  *   exists anyway, so it adds no cycle either.
  */
 export function forecastOfferMWh(s: HemtsSettings, f: DayForecast): number {
+  // A contract's energy is what the buyer consumes: the seller sends
+  // energy ÷ link, so what may leave is offered times the link efficiency.
+  return Math.floor((forecastExportMWh(s, f) * s.linkPermille) / 1000);
+}
+
+/** Forecast strategy: what may leave this seller in this hour (at its coupling point), see {@link forecastOfferMWh}. */
+export function forecastExportMWh(s: HemtsSettings, f: DayForecast): number {
   const h = f.hour;
   const net = (f.usefulMWh[h] as number) - (f.loadMWh[h] as number);
   // No battery: this hour's direct surplus is lost unless it leaves now.
@@ -333,18 +340,25 @@ export function decide(s: HemtsSettings, state: HemtsState, inp: HemtsInputs): H
   }
   const f = forecastDay(s, soc, now, inp.dayStartMs, correctedForecast(inp.pvForecastMWh, now, inp.dayStartMs, inp.pvTodayMWh));
   nextEvalMs = Math.min(now + EVAL_INTERVAL_MS, f.slotEndMs);
-  // An order belongs to the slot it ends in (a request may end before the slot does).
-  const slotTaken = (kind: OpenOrder['kind']) => orders.some((o) => o.kind === kind && o.toMs <= f.slotEndMs && o.toMs > f.slotEndMs - HOUR_MS);
+  // An open order that starts before this slot ends covers it (a request may
+  // end before its slot does, or span the next hours: see gatherNeeds).
+  const slotTaken = (kind: OpenOrder['kind']) => orders.some((o) => o.kind === kind && o.fromMs < f.slotEndMs);
   const busy = inp.activeRole !== null;
 
   let offer = 0;
   let request = 0;
+  let requestEndMs = f.slotEndMs;
   if (!busy && !blockOffers && !slotTaken('offer')) {
     offer = s.strategy === 'paper' ? paperOfferMWh(s, f, soc, prev, inp.dayStartMs, now) : forecastOfferMWh(s, f);
     if (offer < s.offerThresholdMWh || offer <= 0) offer = 0;
   }
   if (!busy && !blockRequests && offer === 0 && !slotTaken('request') && !orders.some((o) => o.kind === 'offer')) {
     request = s.strategy === 'paper' ? paperRequestMWh(s, f, soc, prev) : forecastRequestMWh(s, f);
+    if (request > 0 && request < s.requestThresholdMWh && s.strategy === 'forecast' && f.capacityMWh === 0) {
+      const more = gatherNeeds(s, f, request);
+      request = more.energyMWh;
+      requestEndMs = inp.dayStartMs + more.endHour * HOUR_MS + HOUR_MS;
+    }
     if (request < s.requestThresholdMWh || request <= 0) request = 0;
   }
   const post = (kind: 'offer' | 'request', energyMWh: number, fromMs: number, toMs: number, maxPowerMW: number) => {
@@ -354,13 +368,36 @@ export function decide(s: HemtsSettings, state: HemtsState, inp: HemtsInputs): H
   };
   if (offer > 0) post('offer', offer, now, f.slotEndMs, s.exportPowerMW);
   else if (request > 0) {
-    const w = requestWindow(s, now, inp.dayStartMs, f.slotEndMs, request);
+    const w = requestWindow(s, now, inp.dayStartMs, requestEndMs, request);
     if (w) post('request', request, w.fromMs, w.toMs, w.maxPowerMW);
   }
 
   const mode = modeOf(inp.activeRole, orders, blockOffers, blockRequests);
   if (mode !== prev) decisions.push({ kind: 'mode', mode, from: prev });
   return { state: { mode, orders, nextOrderNo, nextEvalMs }, decisions };
+}
+
+/** Hours a PV-direct house's request may reach ahead to gather needs under R_th. */
+export const GATHER_HOURS = 3;
+
+/**
+ * A PV-direct house (no battery to overflow, so every hour's need is real)
+ * whose need this hour is under R_th: add the needs of the next hours (up to
+ * {@link GATHER_HOURS}) until the request reaches R_th, so small loads (a
+ * phone charger, a radio) are fed too. Returns the energy and the last hour
+ * with a need.
+ */
+export function gatherNeeds(s: HemtsSettings, f: DayForecast, firstMWh: number): { energyMWh: number; endHour: number } {
+  let energyMWh = firstMWh;
+  let endHour = f.hour;
+  for (let k = f.hour + 1; k < 24 && k <= f.hour + GATHER_HOURS && energyMWh < s.requestThresholdMWh; k++) {
+    const deficit = (f.loadMWh[k] as number) - (f.usefulMWh[k] as number);
+    const need = Math.min(f.secondaryMWh[k] as number, deficit);
+    if (need <= 0) continue;
+    energyMWh += need;
+    endHour = k;
+  }
+  return { energyMWh, endHour };
 }
 
 /**

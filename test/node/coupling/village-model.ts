@@ -190,9 +190,11 @@ export function runDay(sc: Scenario, mode: RunMode, opts: RunOptions = {}): DayR
       for (const of of offers) {
         if (rq.left <= 1e-12) break;
         if (of.left <= 1e-12 || of.x === rq.x) continue;
-        const delivered = Math.min(rq.left, of.left * eff.link);
+        // Contract energy is what the buyer receives (offers are sized so);
+        // the seller sends it ÷ link.
+        const delivered = Math.min(rq.left, of.left);
         rq.left -= delivered;
-        of.left -= delivered / eff.link;
+        of.left -= delivered;
         sent.set(of.x.h.id, (sent.get(of.x.h.id) ?? 0) + delivered / eff.link);
         recv.set(rq.x.h.id, (recv.get(rq.x.h.id) ?? 0) + delivered);
       }

@@ -141,8 +141,9 @@ fc('the supplier offers at 10:00 already, at SOC 660 — far below SOC_p — bec
   const r = decide(settings(0, 'forecast'), INITIAL_STATE, { node: 'supplier', nowMs: DAY0 + 10 * H, dayStartMs: DAY0, socPermille: 660, pvForecastMWh: pv(0), activeRole: null });
   const offer = r.decisions.find((d) => d.kind === 'offer');
   assert.ok(offer && offer.kind === 'offer');
-  // the hour's surplus: 42 Wh · 0.81 − 10 Wh of phone charging
-  assert.is(offer.energyMWh, 24_020);
+  // the hour's surplus, 42 Wh · 0.81 − 10 Wh of phone charging = 24.02 Wh, leaves the
+  // seller; the buyer receives it times the link efficiency (0.8): the contract's energy
+  assert.is(offer.energyMWh, 19_216);
 });
 
 fc('no forecast waste, no offer', () => {
@@ -220,19 +221,39 @@ when('an order ending before its slot ends still takes the slot (no second reque
   assert.is(again.decisions.filter((d) => d.kind === 'request').length, 0);
 });
 
-when('a PV-direct house (no battery) offers exactly the hour\'s direct surplus and asks for its whole secondary deficit', () => {
+when('a PV-direct house (no battery) offers exactly the hour\'s direct surplus (after the link) and asks for its whole secondary deficit', () => {
   const pvOnly = validateSettings({ ...DEFAULT_SETTINGS, hasBattery: 0, minSocPermille: 0, socCPermille: 0, socPminPermille: 0, socPPermille: 0, appliances: [lamp], pvProfileMWh: pv(0) });
   const f = forecastDay(pvOnly, 500, DAY0 + 10 * H, DAY0, pv(0));
   assert.is(f.capacityMWh, 0);
   const o = decide(pvOnly, INITIAL_STATE, { node: 'pv', nowMs: DAY0 + 10 * H, dayStartMs: DAY0, socPermille: 500, pvForecastMWh: pv(0), activeRole: null });
   const offer = o.decisions.find((d) => d.kind === 'offer');
   assert.ok(offer && offer.kind === 'offer');
-  assert.is(offer.energyMWh, (f.usefulMWh[10] as number) - (f.loadMWh[10] as number));
+  assert.is(offer.energyMWh, Math.floor((((f.usefulMWh[10] as number) - (f.loadMWh[10] as number)) * pvOnly.linkPermille) / 1000));
   const buyer = validateSettings({ ...pvOnly, appliances: [tv], pvProfileMWh: new Array<number>(24).fill(0) });
   const r = decide(buyer, INITIAL_STATE, { node: 'pv', nowMs: DAY0 + 13 * H, dayStartMs: DAY0, socPermille: 500, pvForecastMWh: new Array<number>(24).fill(0), activeRole: null });
   const req = r.decisions.find((d) => d.kind === 'request');
   assert.ok(req && req.kind === 'request');
   assert.is(req.energyMWh, 20_000); // 40 W for 30 min: nothing can overflow without a battery
+});
+
+when('a PV-direct house gathers needs under R_th from the next hours into one request over their stretch', () => {
+  const radio: Appliance = { name: 'radio', kind: 'secondary', powerMW: 5_000, number: 1, windows: [[10 * 60 + 30, 11 * 60 + 30], [12 * 60, 12 * 60 + 30]] };
+  const s = validateSettings({ ...DEFAULT_SETTINGS, hasBattery: 0, minSocPermille: 0, socCPermille: 0, socPminPermille: 0, socPPermille: 0, appliances: [radio], pvProfileMWh: new Array<number>(24).fill(0) });
+  const zero = new Array<number>(24).fill(0);
+  const r = decide(s, INITIAL_STATE, { node: 'h', nowMs: DAY0 + 10 * H, dayStartMs: DAY0, socPermille: 0, pvForecastMWh: zero, activeRole: null });
+  const req = r.decisions.find((d) => d.kind === 'request');
+  assert.ok(req && req.kind === 'request');
+  // 2.5 Wh at 10:30–11:00 + 2.5 Wh at 11:00–11:30 = 5 Wh = R_th: gathered up to 11:30
+  assert.is(req.energyMWh, 5_000);
+  assert.is(req.fromMs, DAY0 + 10 * H + 30 * 60_000);
+  assert.is(req.toMs, DAY0 + 11 * H + 30 * 60_000);
+  // at 11:00 the open request still covers the slot: nothing new
+  const next = decide(s, { ...r.state, nextEvalMs: 0 }, { node: 'h', nowMs: DAY0 + 11 * H, dayStartMs: DAY0, socPermille: 0, pvForecastMWh: zero, activeRole: null });
+  assert.is(next.decisions.filter((d) => d.kind === 'request').length, 0);
+  // a house with a battery does not gather (the next hours' needs depend on its SOC then)
+  const b = validateSettings({ ...s, hasBattery: 1 });
+  const rb = decide(b, INITIAL_STATE, { node: 'h', nowMs: DAY0 + 10 * H, dayStartMs: DAY0, socPermille: 500, pvForecastMWh: zero, activeRole: null });
+  assert.is(rb.decisions.filter((d) => d.kind === 'request').length, 0);
 });
 
 eq3.run();
