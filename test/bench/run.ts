@@ -16,6 +16,7 @@ const benches: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   market: () => import('./market'),
   dashboard: () => import('./dashboard'),
   village: () => import('./village'),
+  share: () => import('./share'),
 };
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
