@@ -14,18 +14,13 @@ import { Hub } from '../service/hub';
 import type { HubOptions } from '../service/types';
 import type { HouseCredentials, SimHub } from '../../testbed/sim/bridge';
 
-/** What the Hub keeps private but a simulation must watch to know nothing is in flight. */
-interface HubInternals {
-  broker?: { aedes: EventEmitter };
-  transport?: { client?: EventEmitter & { stream?: { setNoDelay?: (on: boolean) => void }; options?: { clientId?: string }; publish: (topic: string, ...rest: never[]) => unknown } };
-  bookTimer?: unknown;
-}
-
 export function simHubOf(hub: Hub, village: string): SimHub {
-  const inner = hub as unknown as HubInternals;
-  const aedes = inner.broker?.aedes;
-  const client = inner.transport?.client;
-  if (!aedes || !client?.options?.clientId) throw new Error('the simulation needs the hub with its embedded broker (mqtt mode "embedded")');
+  const view = hub.simulationView();
+  if (!view) throw new Error('the simulation needs the hub with its embedded broker (mqtt mode "embedded")');
+  const aedes = view.aedes as unknown as EventEmitter;
+  type SimClient = EventEmitter & { stream?: { setNoDelay?: (on: boolean) => void }; options?: { clientId?: string }; publish: (topic: string, ...rest: never[]) => unknown };
+  const client = view.client as unknown as SimClient;
+  if (!client.options?.clientId) throw new Error('the hub\'s MQTT client has no client id');
   // Small messages back and forth on loopback: no Nagle delay (it would add ~40 ms per exchange).
   client.stream?.setNoDelay?.(true);
   type Conn = { conn?: { setNoDelay?: (on: boolean) => void } };
@@ -74,7 +69,7 @@ export function simHubOf(hub: Hub, village: string): SimHub {
     onHubReceive(listener) {
       client.on('message', (topic: string) => listener(topic));
     },
-    pending: () => inner.bookTimer !== undefined || unrouted.size > 0,
+    pending: () => view.bookPending() || unrouted.size > 0,
   };
 }
 

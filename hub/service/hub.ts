@@ -12,6 +12,7 @@ import { networkInterfaces } from 'node:os';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
+import type { MqttClient } from 'mqtt';
 import { fail, SwarmError } from '../../shared/errors';
 import { ReplayGuard, encode, encodeMessage, inTopic, publicTopic, HUB_NODE, type BookEntry } from '../../shared/protocol';
 import { isId } from '../../shared/protocol';
@@ -484,6 +485,17 @@ export class Hub {
       reservedMilliUnits: acct?.reservedMilliUnits ?? 0,
       clock: c ? { offsetMs: c.offsetMs, drifting: c.drifting } : null,
     };
+  }
+
+  /**
+   * What a simulation on the hub's clock must watch to know that nothing is
+   * in flight: the embedded broker, the hub's own MQTT client and whether a
+   * debounced order-book publish is pending. Null unless the broker is
+   * embedded and the hub is connected.
+   */
+  simulationView(): { aedes: EmbeddedBroker['aedes']; client: MqttClient; bookPending: () => boolean } | null {
+    if (!this.broker || !this.transport) return null;
+    return { aedes: this.broker.aedes, client: this.transport.mqttClient, bookPending: () => this.bookTimer !== undefined };
   }
 
   households(): Array<Record<string, unknown>> {

@@ -19,6 +19,11 @@ export type MessageHandler = (topic: string, payload: Uint8Array) => void;
 export class Transport {
   private constructor(private readonly client: MqttClient) {}
 
+  /** The underlying mqtt.js client (for a simulation that must watch what is in flight). */
+  get mqttClient(): MqttClient {
+    return this.client;
+  }
+
   /** Connect (and keep reconnecting every second after a drop). */
   static connect(o: TransportOptions): Promise<Transport> {
     return new Promise((resolve, reject) => {
