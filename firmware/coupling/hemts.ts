@@ -32,7 +32,7 @@
  *   Both keep each battery to the cycles it would do anyway or fewer.
  */
 import { batteryEnergyMWh } from './soc';
-import { demandBetween, hourlyDemand, HOUR_MS, secondarySpan, type Demand } from './schedule';
+import { demandBetween, densestStretch, hourlyDemand, HOUR_MS, secondarySpan, type Demand } from './schedule';
 import type { HemtsSettings } from './settings';
 
 export type Mode = 'autonomous' | 'prosumer' | 'consumer';
@@ -401,21 +401,29 @@ export function gatherNeeds(s: HemtsSettings, f: DayForecast, firstMWh: number):
 }
 
 /**
- * When and how fast a request should be delivered: over the stretch of the
- * slot in which the secondary loads are scheduled to run (the bus can only
- * feed loads that are on), at the power that spreads the energy over that
- * stretch (so the market's window, energy ÷ power, covers it), never above
- * the loads' peak. Null when no secondary load runs in the rest of the slot.
+ * When and how fast a request should be delivered (the bus can only feed
+ * loads that are on): from the start of the shortest stretch in which the
+ * scheduled secondary loads draw the energy (or of all their runs, if they
+ * draw less) until the last of them stops, at the power that delivers the
+ * energy over that shortest stretch (so the market's window, energy ÷
+ * power, is that stretch when the seller is free), never above the loads'
+ * peak. Null when no secondary load runs in the rest of the slot.
  */
 export function requestWindow(s: HemtsSettings, nowMs: number, dayStartMs: number, slotEndMs: number, energyMWh: number): { fromMs: number; toMs: number; maxPowerMW: number } | null {
   const fromMinute = Math.floor((nowMs - dayStartMs) / 60_000);
   const toMinute = Math.ceil((slotEndMs - dayStartMs) / 60_000);
   const span = secondarySpan(s.appliances, fromMinute, toMinute);
   if (!span) return null;
-  const fromMs = Math.max(nowMs, dayStartMs + span[0] * 60_000);
   const toMs = Math.min(slotEndMs, dayStartMs + span[1] * 60_000);
-  if (toMs <= fromMs) return null;
-  const spread = Math.ceil((energyMWh * HOUR_MS) / (toMs - fromMs));
+  // Where the loads draw the energy soonest: start there, at the power that
+  // delivers it in that stretch (the window may still slide later, up to
+  // the last load's stop, if the seller is busy first).
+  const dense = densestStretch(s.appliances, fromMinute, toMinute, energyMWh);
+  const first = dense ?? span;
+  const fromMs = Math.max(nowMs, dayStartMs + first[0] * 60_000);
+  const stretchEndMs = Math.min(toMs, dayStartMs + first[1] * 60_000);
+  if (toMs <= fromMs || stretchEndMs <= fromMs) return null;
+  const spread = Math.ceil((energyMWh * HOUR_MS) / (stretchEndMs - fromMs));
   return { fromMs, toMs, maxPowerMW: Math.max(1, Math.min(s.maxPowerMW, spread)) };
 }
 

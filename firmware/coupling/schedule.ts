@@ -84,3 +84,34 @@ export function secondarySpan(appliances: readonly Appliance[], fromMinute: numb
   }
   return hi > lo ? [lo, hi] : null;
 }
+
+/**
+ * The shortest stretch [start, end) of whole minutes within [fromMinute,
+ * toMinute) in which the scheduled secondary loads draw at least
+ * `energyMWh` (the earliest such stretch), or null if they draw less than
+ * that in the whole range. Used to place a request where its loads run.
+ */
+export function densestStretch(appliances: readonly Appliance[], fromMinute: number, toMinute: number, energyMWh: number): [number, number] | null {
+  const n = toMinute - fromMinute;
+  if (n <= 0) return null;
+  const draw: number[] = new Array<number>(n).fill(0); // mW per minute
+  for (const a of appliances) {
+    if (a.kind !== 'secondary') continue;
+    const p = a.powerMW * a.number;
+    for (const [ws, we] of a.windows) {
+      const lo = ws > fromMinute ? ws : fromMinute;
+      const hi = we < toMinute ? we : toMinute;
+      for (let m = lo; m < hi; m++) draw[m - fromMinute] = (draw[m - fromMinute] as number) + p;
+    }
+  }
+  const need = energyMWh * 60; // mW·min
+  let best: [number, number] | null = null;
+  let sum = 0;
+  let i = 0;
+  for (let j = 0; j < n; j++) {
+    sum += draw[j] as number;
+    while (i < j && sum - (draw[i] as number) >= need) sum -= draw[i++] as number;
+    if (sum >= need && (best === null || j + 1 - i < best[1] - best[0])) best = [fromMinute + i, fromMinute + j + 1];
+  }
+  return best;
+}

@@ -2,7 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import scenario from '../../vectors/coupling/paper-two-house.json';
 import { decide, deliveryLimits, energyShareable, forecastDay, INITIAL_STATE, requestWindow, type Decision, type HemtsState } from '../../../firmware/coupling/hemts';
-import { demandBetween, hourlyDemand, secondarySpan, type Appliance } from '../../../firmware/coupling/schedule';
+import { demandBetween, densestStretch, hourlyDemand, secondarySpan, type Appliance } from '../../../firmware/coupling/schedule';
 import { DEFAULT_SETTINGS, validateSettings, type HemtsSettings } from '../../../firmware/coupling/settings';
 
 const H = 3_600_000;
@@ -188,10 +188,26 @@ when('secondarySpan: first start to last stop of the secondary loads inside the 
   assert.is(secondarySpan([tv, lamp], 14 * 60, 15 * 60), null);
 });
 
-when('a request covers the stretch its secondary loads run, at the power that spreads its energy over it', () => {
+when('densestStretch: the shortest earliest stretch in which the secondary loads draw the energy', () => {
+  const fridge: Appliance = { name: 'fridge', kind: 'secondary', powerMW: 60_000, number: 1, windows: [[422, 426], [442, 500]] };
+  // 4 Wh at 07:02–07:06, then from 07:22: 10 Wh take 10 minutes of the long run
+  assert.equal(densestStretch([fridge, lamp], 420, 480, 10_000), [442, 452]);
+  assert.equal(densestStretch([fridge], 420, 480, 4_000), [422, 426]);
+  // more than the loads draw in the range
+  assert.is(densestStretch([fridge], 420, 480, 100_000), null);
+  assert.is(densestStretch([lamp], 720, 780, 1_000), null);
+});
+
+when('a request starts where its loads draw its energy soonest, at the power that delivers it there, and may slide to the last stop', () => {
   const s = validateSettings({ ...DEFAULT_SETTINGS, maxPowerMW: 40_000, appliances: [tv, lamp] });
-  // 10 Wh over 13:20–13:50 (30 min) → 20 W
-  assert.equal(requestWindow(s, DAY0 + 13 * H + 60_000, DAY0, DAY0 + 14 * H, 10_000), { fromMs: DAY0 + 13 * H + 20 * 60_000, toMs: DAY0 + 13 * H + 50 * 60_000, maxPowerMW: 20_000 });
+  // 10 Wh of a 40 W TV on at 13:20–13:50: 13:20–13:35 at 40 W, sliding up to 13:50
+  assert.equal(requestWindow(s, DAY0 + 13 * H + 60_000, DAY0, DAY0 + 14 * H, 10_000), { fromMs: DAY0 + 13 * H + 20 * 60_000, toMs: DAY0 + 13 * H + 50 * 60_000, maxPowerMW: 40_000 });
+  // 30 Wh is more than the TV draws (20 Wh): spread over its whole run, capped at the peak
+  assert.equal(requestWindow(s, DAY0 + 13 * H, DAY0, DAY0 + 14 * H, 30_000), { fromMs: DAY0 + 13 * H + 20 * 60_000, toMs: DAY0 + 13 * H + 50 * 60_000, maxPowerMW: 40_000 });
+  // 5 Wh over 20 minutes of a 15 W radio → 15 W
+  const radio: Appliance = { name: 'radio', kind: 'secondary', powerMW: 15_000, number: 1, windows: [[13 * 60 + 10, 13 * 60 + 40]] };
+  const r = validateSettings({ ...DEFAULT_SETTINGS, maxPowerMW: 15_000, appliances: [radio] });
+  assert.equal(requestWindow(r, DAY0 + 13 * H, DAY0, DAY0 + 14 * H, 5_000), { fromMs: DAY0 + 13 * H + 10 * 60_000, toMs: DAY0 + 13 * H + 40 * 60_000, maxPowerMW: 15_000 });
   // more than the loads' peak can carry in the stretch: capped at the peak
   assert.is(requestWindow(s, DAY0 + 13 * H, DAY0, DAY0 + 14 * H, 50_000)!.maxPowerMW, 40_000);
   // no secondary load left in the slot
