@@ -4,16 +4,28 @@
  * boards) on a real hub over real MQTT, as fast as possible (--fast):
  * wall time, simulated-to-real ratio, XS compute per house-second.
  *
+ * - the village machine alone (no hub, no MQTT: boards publish into the
+ *   void), 12 houses + shop, 10 simulated minutes from 00:00 and from
+ *   12:00, on XS: compute per
+ *   house-second and wall per simulated second, extrapolated to a day
+ *   (the noon run starts its clock at 12:00, batteries at their initial SOC);
  * - paper two-house day on XS;
  * - 12-house village (+ shop) on Node for a whole day, and on XS for the
- *   first simulated hours (extrapolated to a day; SWARMGRID_BENCH_FULL=1 runs
- *   the whole XS day, ~20 min on a 2-core machine).
+ *   first simulated hour (extrapolated to a day; SWARMGRID_BENCH_FULL=1 runs
+ *   the whole XS day).
+ *
+ * SWARMGRID_BENCH_VILLAGE=machine runs only the machine-alone figures.
  */
 import { fileURLToPath } from 'node:url';
 import { loadScenario } from '../../testbed/scenario/load';
 import type { Scenario } from '../../testbed/scenario/types';
-import type { EngineKind } from '../../testbed/sim/engine';
+import { startMachine, type EngineKind } from '../../testbed/sim/engine';
+import { settingsFor } from '../../testbed/sim/settings';
 import { VillageSim } from '../../testbed/sim/village-sim';
+import { frame, unframe } from '../../testbed/house-firmware/machine';
+import type { HouseConfig } from '../../testbed/house-firmware/host';
+import type { RunReply } from '../../testbed/house-firmware/village-machine';
+import { publicKeyOf } from '../../shared/sign';
 import { startSimHub } from '../../hub/cli/sim-hub';
 
 const DAY0 = Date.UTC(2024, 3, 14);
@@ -42,9 +54,60 @@ async function day(scenario: Scenario, engine: EngineKind, hours: number): Promi
   }
 }
 
+/** The village machine alone on XS for `seconds` from `hour`:00 (no hub: nothing answers the boards). */
+async function machineOnly(scenario: Scenario, hour: number, seconds: number): Promise<{ perHouseSecond: number; msPerSecond: number }> {
+  const dayStartMs = DAY0;
+  const startMs = DAY0 + hour * 3_600_000;
+  const hubPublicKeyHex = publicKeyOf('11'.repeat(32));
+  const houses: HouseConfig[] = scenario.households.map((h, i) => ({
+    village: 'bench',
+    nodeId: h.id,
+    meterId: `m-${h.id}`,
+    nodeSecretKeyHex: (0x20 + i).toString(16).repeat(32),
+    meterSecretKeyHex: (0x60 + i).toString(16).repeat(32),
+    hubPublicKeyHex,
+    startMs,
+    settings: settingsFor(scenario, h, 'forecast'),
+    hasBmv: !!h.battery,
+    initialSocPermille: h.battery ? Math.round(h.battery.initialSoc * 1000) : 0,
+    trading: true,
+    telemetryEveryMs: 60_000,
+  }));
+  const m = await startMachine('xs', 'bench-village-machine');
+  try {
+    const init = unframe<{ nowMs: number }>(await m.command(frame({ op: 'init', scenario, dayStartMs, startMs, seed: 1, vedEverySec: 1, houses }, [])));
+    const start = init.header.nowMs;
+    let now = start;
+    // Warm up (boards come up, first blocks), then measure.
+    while (now < start + 10_000) now = unframe<RunReply>(await m.command(frame({ op: 'run', untilMs: start + 10_000, inbox: [] }, []))).header.nowMs;
+    let compute = 0;
+    const from = now;
+    const t0 = performance.now();
+    while (now < from + seconds * 1000) {
+      now = unframe<RunReply>(await m.command(frame({ op: 'run', untilMs: Math.min(now + 30_000, from + seconds * 1000), inbox: [] }, []))).header.nowMs;
+      compute += m.lastCompute;
+    }
+    const wall = performance.now() - t0;
+    const simulated = (now - from) / 1000;
+    return { perHouseSecond: compute / houses.length / simulated, msPerSecond: wall / simulated };
+  } finally {
+    await m.close();
+  }
+}
+
 export async function run(): Promise<void> {
   const paper = loadScenario(scenarioFile('paper-two-house'));
   const v12 = loadScenario(scenarioFile('village-12-shop'));
+  const seconds = 600;
+  const n = v12.households.length;
+  for (const hour of [0, 12]) {
+    const r = await machineOnly(v12, hour, seconds);
+    console.log(
+      `village machine alone (${n} houses, XS), ${seconds / 60} min from ${String(hour).padStart(2, '0')}:00: ${(r.perHouseSecond / 1000).toFixed(1)}k compute per house-second, ` +
+        `${r.msPerSecond.toFixed(2)} ms wall per simulated second (a day at this rate ≈ ${((r.msPerSecond * 86_400) / 1000).toFixed(0)} s)`,
+    );
+  }
+  if (process.env.SWARMGRID_BENCH_VILLAGE === 'machine') return;
   await day(paper, 'xs', 24);
   await day(v12, 'node', 24);
   await day(v12, 'xs', process.env.SWARMGRID_BENCH_FULL === '1' ? 24 : 1);

@@ -137,11 +137,21 @@ export class SimTimers implements Timers {
 
   /** Fire every timer due before `untilMs`, in order; then the clock reads `untilMs`. */
   advanceTo(untilMs: number): void {
+    const list = this.#list;
     for (;;) {
+      // The list is in creation order (ids increase), so the first timer with
+      // the earliest due time is also the lowest id among those due then.
       let best: SimTimer | undefined;
-      for (const t of this.#list) if (t.dueMs < untilMs && (!best || t.dueMs < best.dueMs || (t.dueMs === best.dueMs && t.id < best.id))) best = t;
-      if (!best) break;
-      if (best.dueMs > this.#now) this.#now = best.dueMs;
+      let bestDue = untilMs;
+      for (let k = 0; k < list.length; k++) {
+        const t = list[k]!;
+        if (t.dueMs < bestDue) {
+          best = t;
+          bestDue = t.dueMs;
+        }
+      }
+      if (best === undefined) break;
+      if (bestDue > this.#now) this.#now = bestDue;
       if (best.periodMs > 0) best.dueMs += best.periodMs;
       else this.clear(best.id);
       best.fn();
@@ -340,15 +350,23 @@ export class HouseFirmware {
   }
 
   step(input: StepInput): StepOutput {
-    if (input.link?.node !== undefined) this.#nodeLink.setState(input.link.node ? 'up' : 'down');
-    if (input.link?.meter !== undefined) this.#meterLink.setState(input.link.meter ? 'up' : 'down');
-    for (const m of input.inbox ?? []) (m.to === 'node' ? this.#nodeLink : this.#meterLink).deliver(m.topic, m.payload);
-    if (input.meter) this.#reading = input.meter;
-    if (input.mppt) this.#mpptPort.push(input.mppt);
-    if (input.bmv) this.#bmvPort.push(input.bmv);
+    const link = input.link;
+    if (link !== undefined) {
+      if (link.node !== undefined) this.#nodeLink.setState(link.node ? 'up' : 'down');
+      if (link.meter !== undefined) this.#meterLink.setState(link.meter ? 'up' : 'down');
+    }
+    const inbox = input.inbox;
+    if (inbox !== undefined) for (let k = 0; k < inbox.length; k++) {
+      const m = inbox[k]!;
+      (m.to === 'node' ? this.#nodeLink : this.#meterLink).deliver(m.topic, m.payload);
+    }
+    if (input.meter !== undefined) this.#reading = input.meter;
+    if (input.mppt !== undefined) this.#mpptPort.push(input.mppt);
+    if (input.bmv !== undefined) this.#bmvPort.push(input.bmv);
     this.timers.advanceTo(input.untilMs);
-    const publishes = this.#outbox.splice(0);
-    const events = this.#events.splice(0);
-    return { coils: { ...this.relays.coils }, publishes, socPermille: this.node.socPermille, mode: this.node.mode, events };
+    const publishes = this.#outbox.length > 0 ? this.#outbox.splice(0) : [];
+    const events = this.#events.length > 0 ? this.#events.splice(0) : [];
+    const coils = this.relays.coils;
+    return { coils: { rl1: coils.rl1, rl2: coils.rl2 }, publishes, socPermille: this.node.socPermille, mode: this.node.mode, events };
   }
 }

@@ -17,7 +17,7 @@
  *      boards' read-back alike).
  *
  * Commands (framed as in ./machine.ts):
- *   init {op:"init", scenario, dayStartMs?, seed, vedEverySec, houses:[HouseConfig]}
+ *   init {op:"init", scenario, dayStartMs?, startMs?, seed, vedEverySec, houses:[HouseConfig]}
  *        → {ok, nowMs, subscriptions:[{node:[…], meter:[…]}]}
  *   run  {op:"run", untilMs, inbox:[{house, to, topic, len}]} + payloads
  *        → {nowMs, houses:[{coils, soc, mode, events, pubs:[…], pvMW, loadMW, sentUJ, receivedUJ}]} + payloads
@@ -30,7 +30,7 @@ import { Village } from '../models/village';
 import type { Scenario } from '../scenario/types';
 import { BmvEmulator } from '../victron/bmv';
 import { MpptEmulator } from '../victron/mppt';
-import { HouseFirmware, type ClientName, type HouseConfig, type InboxMessage, type StepOutput } from './host';
+import { HouseFirmware, type ClientName, type HouseConfig, type InboxMessage, type StepInput, type StepOutput } from './host';
 import { frame, unframe } from './machine';
 import { MpptDay, updateBmvState } from './vedirect-state';
 
@@ -39,6 +39,17 @@ export interface RunInboxHeader {
   to: ClientName;
   topic: string;
   len: number;
+}
+
+export interface InitCommand {
+  scenario: Scenario;
+  /** 00:00 of the simulated day (epoch ms). */
+  dayStartMs?: number;
+  /** Where the clock starts (default dayStartMs). */
+  startMs?: number;
+  seed: number;
+  vedEverySec: number;
+  houses: HouseConfig[];
 }
 
 export interface HouseReply {
@@ -80,7 +91,7 @@ export class VillageMachine {
     const { header, take } = unframe<{ op: string } & Record<string, unknown>>(bytes);
     switch (header.op) {
       case 'init':
-        return this.#init(header as unknown as { scenario: Scenario; dayStartMs?: number; seed: number; vedEverySec: number; houses: HouseConfig[] });
+        return this.#init(header as unknown as InitCommand);
       case 'run':
         return this.#run(header as unknown as { untilMs: number; inbox: RunInboxHeader[] }, take);
       case 'log':
@@ -95,9 +106,10 @@ export class VillageMachine {
     return this.#village;
   }
 
-  #init(o: { scenario: Scenario; dayStartMs?: number; seed: number; vedEverySec: number; houses: HouseConfig[] }): Uint8Array {
+  #init(o: InitCommand): Uint8Array {
     const village = new Village(o.scenario, {
       ...(o.dayStartMs !== undefined ? { dayStartMs: o.dayStartMs } : {}),
+      ...(o.startMs !== undefined ? { startMs: o.startMs } : {}),
       meterNoise: { seed: o.seed, voltageSigmaMV: 5, currentSigmaMA: 3 },
     });
     this.#village = village;
@@ -164,10 +176,14 @@ export class VillageMachine {
             bmv = s.bmvBytes.subarray(0, a.length + b.length);
           }
         }
-        const out = s.fw.step({ untilMs: until, meter: { busMV: r.meter.voltageMV, currentMA: r.meter.currentMA }, ...(mppt ? { mppt } : {}), ...(bmv ? { bmv } : {}) });
-        outs[i]!.push(out);
+        const input: StepInput = { untilMs: until, meter: { busMV: r.meter.voltageMV, currentMA: r.meter.currentMA } };
+        if (mppt !== undefined) input.mppt = mppt;
+        if (bmv !== undefined) input.bmv = bmv;
+        const out = s.fw.step(input);
+        // Only steps with something to report are kept (the reply reads the coils from the boards).
+        if (out.publishes.length > 0 || out.events.length > 0) outs[i]!.push(out);
         coils.push(out.coils);
-        if (out.publishes.length) published = true;
+        if (out.publishes.length > 0) published = true;
       }
       village.step(1000);
       for (let i = 0; i < n; i++) village.houses[i]!.coupling.command(coils[i]!.rl1, coils[i]!.rl2);

@@ -18,6 +18,8 @@ import type { HouseLog, VillageLog } from '../metrics/log';
 export interface VillageOptions {
   /** Epoch ms of 00:00 of the simulated day (default 2024-04-14 UTC). */
   dayStartMs?: number;
+  /** Epoch ms the clock starts at (default dayStartMs; e.g. dayStartMs + 12 h to start at noon). */
+  startMs?: number;
   clouds?: CloudOptions;
   meterNoise?: MeterNoise;
   coupling?: CouplingOptions;
@@ -54,7 +56,7 @@ export class Village {
 
   constructor(scenario: Scenario, options: VillageOptions = {}) {
     this.scenario = scenario;
-    this.clock = new SimClock(options.dayStartMs);
+    this.clock = new SimClock(options.dayStartMs, options.startMs ?? options.dayStartMs);
     this.startMs = this.clock.nowMs();
     this.logStepMs = options.logStepMs ?? MS_PER_HOUR;
     if (MS_PER_HOUR % this.logStepMs !== 0) throw new RangeError('logStepMs must divide one hour');
