@@ -268,17 +268,23 @@ export function forecastRequestMWh(s: HemtsSettings, f: DayForecast): number {
   const deficit = (f.loadMWh[h] as number) - (f.usefulMWh[h] as number);
   if (deficit <= 0) return 0;
   const need = Math.min(f.secondaryMWh[h] as number, deficit);
-  // No battery: nothing received can overflow later.
-  if (f.capacityMWh === 0) return need;
-  // Each mWh received saves 1/η_d mWh of storage; it must fit under the cap
-  // at every later hour or it only turns into wasted PV.
+  return Math.max(0, Math.min(need, requestCapMWh(s, f)));
+}
+
+/**
+ * The most a buyer may receive from now on without it turning into wasted
+ * PV: each mWh received saves 1/η_d mWh of storage, which must fit under
+ * the cap at every later hour. Unbounded without a battery (nothing can
+ * overflow).
+ */
+export function requestCapMWh(s: HemtsSettings, f: DayForecast): number {
+  if (f.capacityMWh === 0) return Number.MAX_SAFE_INTEGER;
   let headroom = Number.MAX_SAFE_INTEGER;
-  for (let k = h + 1; k <= 24; k++) {
+  for (let k = f.hour + 1; k <= 24; k++) {
     const r = f.capacityMWh - (f.storedMWh[k] as number);
     if (r < headroom) headroom = r;
   }
-  const cap = Math.floor((headroom * s.dischargePermille) / 1000);
-  return Math.max(0, Math.min(need, cap));
+  return Math.floor((headroom * s.dischargePermille) / 1000);
 }
 
 /** Paper strategy, seller side (Fig. 7, eq. 4). */
@@ -354,7 +360,7 @@ export function decide(s: HemtsSettings, state: HemtsState, inp: HemtsInputs): H
   }
   if (!busy && !blockRequests && offer === 0 && !slotTaken('request') && !orders.some((o) => o.kind === 'offer')) {
     request = s.strategy === 'paper' ? paperRequestMWh(s, f, soc, prev) : forecastRequestMWh(s, f);
-    if (request > 0 && request < s.requestThresholdMWh && s.strategy === 'forecast' && f.capacityMWh === 0) {
+    if (request > 0 && request < s.requestThresholdMWh && s.strategy === 'forecast') {
       const more = gatherNeeds(s, f, request);
       request = more.energyMWh;
       requestEndMs = inp.dayStartMs + more.endHour * HOUR_MS + HOUR_MS;
@@ -377,24 +383,25 @@ export function decide(s: HemtsSettings, state: HemtsState, inp: HemtsInputs): H
   return { state: { mode, orders, nextOrderNo, nextEvalMs }, decisions };
 }
 
-/** Hours a PV-direct house's request may reach ahead to gather needs under R_th. */
+/** Hours a request under R_th may reach ahead to gather the next hours' needs. */
 export const GATHER_HOURS = 3;
 
 /**
- * A PV-direct house (no battery to overflow, so every hour's need is real)
- * whose need this hour is under R_th: add the needs of the next hours (up to
+ * A need this hour under R_th: add the needs of the next hours (up to
  * {@link GATHER_HOURS}) until the request reaches R_th, so small loads (a
- * phone charger, a radio) are fed too. Returns the energy and the last hour
- * with a need.
+ * phone charger, a radio, a fan for half an hour) are fed too; never more
+ * than {@link requestCapMWh}. Returns the energy and the last hour with a
+ * need.
  */
 export function gatherNeeds(s: HemtsSettings, f: DayForecast, firstMWh: number): { energyMWh: number; endHour: number } {
+  const cap = requestCapMWh(s, f);
   let energyMWh = firstMWh;
   let endHour = f.hour;
-  for (let k = f.hour + 1; k < 24 && k <= f.hour + GATHER_HOURS && energyMWh < s.requestThresholdMWh; k++) {
+  for (let k = f.hour + 1; k < 24 && k <= f.hour + GATHER_HOURS && energyMWh < s.requestThresholdMWh && energyMWh < cap; k++) {
     const deficit = (f.loadMWh[k] as number) - (f.usefulMWh[k] as number);
     const need = Math.min(f.secondaryMWh[k] as number, deficit);
     if (need <= 0) continue;
-    energyMWh += need;
+    energyMWh = Math.min(cap, energyMWh + need);
     endHour = k;
   }
   return { energyMWh, endHour };

@@ -143,6 +143,7 @@ export function runDay(sc: Scenario, mode: RunMode, opts: RunOptions = {}): DayR
       floor: cap * b.minSoc,
       stored: cap * b.initialSoc,
       load: hd.primaryMWh.map((p, i) => (p + hd.secondaryMWh[i]!) / 1000),
+      secondary: hd.secondaryMWh.map((x) => x / 1000),
       settings,
       forecastMWh: fc.map((x) => Math.round(x * 1000)),
       state: INITIAL_STATE as HemtsState,
@@ -169,10 +170,12 @@ export function runDay(sc: Scenario, mode: RunMode, opts: RunOptions = {}): DayR
   });
   for (const x of st) x.r.demandWh = x.load.reduce((a, v) => a + v, 0);
 
+  // Requests stay open until their toMs (a request may gather the next
+  // hours' small needs); each hour one delivers at most that hour's need.
+  let requests: { x: (typeof st)[number]; o: OrderDecision; left: number }[] = [];
   for (let hour = 0; hour < 24; hour++) {
     const nowMs = DAY0 + hour * 3_600_000;
     const offers: { x: (typeof st)[number]; o: OrderDecision; left: number }[] = [];
-    const requests: { x: (typeof st)[number]; o: OrderDecision; left: number }[] = [];
     for (const x of st) {
       if (!x.settings) continue;
       const socPermille = Math.max(0, Math.min(1000, Math.floor((x.stored / x.cap) * 1000 + 1e-9)));
@@ -187,18 +190,22 @@ export function runDay(sc: Scenario, mode: RunMode, opts: RunOptions = {}): DayR
     const sent = new Map<string, number>();
     const recv = new Map<string, number>();
     for (const rq of requests) {
+      const x = rq.x;
+      let needNow = Math.max(0, Math.min(x.secondary[hour]!, x.load[hour]! - (x.h.pv?.hourlyWh[hour] ?? 0) * eff.shsDirect));
       for (const of of offers) {
-        if (rq.left <= 1e-12) break;
+        if (rq.left <= 1e-12 || needNow <= 1e-12) break;
         if (of.left <= 1e-12 || of.x === rq.x) continue;
         // Contract energy is what the buyer receives (offers are sized so);
         // the seller sends it ÷ link.
-        const delivered = Math.min(rq.left, of.left);
+        const delivered = Math.min(rq.left, of.left, needNow);
         rq.left -= delivered;
         of.left -= delivered;
+        needNow -= delivered;
         sent.set(of.x.h.id, (sent.get(of.x.h.id) ?? 0) + delivered / eff.link);
         recv.set(rq.x.h.id, (recv.get(rq.x.h.id) ?? 0) + delivered);
       }
     }
+    requests = requests.filter((rq) => rq.left > 1e-9 && rq.o.toMs > nowMs + 3_600_000);
     for (const x of st) {
       const u = (x.h.pv?.hourlyWh[hour] ?? 0) * eff.shsDirect;
       const s = sent.get(x.h.id) ?? 0;

@@ -252,7 +252,7 @@ when('a PV-direct house (no battery) offers exactly the hour\'s direct surplus (
   assert.is(req.energyMWh, 20_000); // 40 W for 30 min: nothing can overflow without a battery
 });
 
-when('a PV-direct house gathers needs under R_th from the next hours into one request over their stretch', () => {
+when('a need under R_th gathers the next hours\' needs into one request over their stretch', () => {
   const radio: Appliance = { name: 'radio', kind: 'secondary', powerMW: 5_000, number: 1, windows: [[10 * 60 + 30, 11 * 60 + 30], [12 * 60, 12 * 60 + 30]] };
   const s = validateSettings({ ...DEFAULT_SETTINGS, hasBattery: 0, minSocPermille: 0, socCPermille: 0, socPminPermille: 0, socPPermille: 0, appliances: [radio], pvProfileMWh: new Array<number>(24).fill(0) });
   const zero = new Array<number>(24).fill(0);
@@ -266,10 +266,16 @@ when('a PV-direct house gathers needs under R_th from the next hours into one re
   // at 11:00 the open request still covers the slot: nothing new
   const next = decide(s, { ...r.state, nextEvalMs: 0 }, { node: 'h', nowMs: DAY0 + 11 * H, dayStartMs: DAY0, socPermille: 0, pvForecastMWh: zero, activeRole: null });
   assert.is(next.decisions.filter((d) => d.kind === 'request').length, 0);
-  // a house with a battery does not gather (the next hours' needs depend on its SOC then)
+  // a house with a battery gathers too, within what cannot overflow later
   const b = validateSettings({ ...s, hasBattery: 1 });
   const rb = decide(b, INITIAL_STATE, { node: 'h', nowMs: DAY0 + 10 * H, dayStartMs: DAY0, socPermille: 500, pvForecastMWh: zero, activeRole: null });
-  assert.is(rb.decisions.filter((d) => d.kind === 'request').length, 0);
+  const breq = rb.decisions.find((d) => d.kind === 'request');
+  assert.ok(breq && breq.kind === 'request');
+  assert.is(breq.energyMWh, 5_000);
+  // ... but a battery that fills up later today takes nothing it would waste
+  const sunny = pv(0).map((x) => x * 4);
+  const full = decide(validateSettings({ ...b, pvProfileMWh: sunny }), INITIAL_STATE, { node: 'h', nowMs: DAY0 + 10 * H, dayStartMs: DAY0, socPermille: 990, pvForecastMWh: sunny, activeRole: null });
+  assert.is(full.decisions.filter((d) => d.kind === 'request').length, 0);
 });
 
 eq3.run();
