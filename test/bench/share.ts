@@ -25,7 +25,8 @@ export async function run(): Promise<void> {
   const n = Math.max(1, Math.min(VILLAGES.length, Number(process.env.SWARMGRID_BENCH_VILLAGES ?? VILLAGES.length)));
   let received = 0;
   let oracle = 0;
-  console.log('village (houses)            oracle Wh  managed Wh  share   exporters<SA  worst ΔSOC  >1 cycle  +cycles  contracts  disputed  wall s');
+  let withinTotal = 0;
+  console.log('village (houses)            oracle Wh  managed Wh  share   in-deficit  exporters<SA  worst ΔSOC  >1 cycle  +cycles  contracts  disputed  wall s');
   for (const v of VILLAGES.slice(0, n)) {
     const scenario = generateVillage({ ...v, name: `unseen-${v.seed}` });
     const t0 = performance.now();
@@ -50,14 +51,27 @@ export async function run(): Promise<void> {
       if (b.endSoc !== null && b.cycles > 1) overOne++;
       if (b.cycles > a.cycles) extra++;
     }
+    // The oracle only counts energy that covers an importer's hour deficit
+    // (load − own useful PV, at most its secondary load); managed buyers may
+    // also take bus energy while their own PV charges their battery. Both:
+    const eta = scenario.efficiency.shsDirect;
+    let within = 0;
+    for (const l of r.logs.managed!.households) {
+      if (sa[l.id]!.wastedPvWh > 0.01) continue; // exporters are not importers in the oracle
+      for (let t = 0; t < l.receivedWh.length; t++) {
+        const deficit = Math.max(0, l.primaryDemandWh[t]! + l.secondaryDemandWh[t]! - l.pvWh[t]! * eta);
+        within += Math.min(l.receivedWh[t]!, deficit, l.secondaryDemandWh[t]!);
+      }
+    }
+    withinTotal += within;
     const contracts = r.managed!.contracts;
     received += got;
     oracle += or;
     console.log(
-      `${`${scenario.name} (${scenario.households.length})`.padEnd(28)}${or.toFixed(2).padStart(9)}  ${got.toFixed(2).padStart(10)}  ${(or > 0 ? (100 * got) / or : 100).toFixed(1).padStart(5)} %` +
+      `${`${scenario.name} (${scenario.households.length})`.padEnd(28)}${or.toFixed(2).padStart(9)}  ${got.toFixed(2).padStart(10)}  ${(or > 0 ? (100 * got) / or : 100).toFixed(1).padStart(5)} %  ${(or > 0 ? (100 * within) / or : 100).toFixed(1).padStart(8)} %` +
         `  ${String(below).padStart(12)}  ${(worst * 100).toFixed(2).padStart(9)} pt  ${String(overOne).padStart(8)}  ${String(extra).padStart(7)}` +
         `  ${String(contracts.length).padStart(9)}  ${String(contracts.filter((c) => c.state === 'disputed').length).padStart(8)}  ${wall.toFixed(0).padStart(6)}`,
     );
   }
-  console.log(`overall: ${received.toFixed(2)} of ${oracle.toFixed(2)} Wh = ${(oracle > 0 ? (100 * received) / oracle : 100).toFixed(1)} % of the oracle (target ≥ 95 %)`);
+  console.log(`overall: ${received.toFixed(2)} of ${oracle.toFixed(2)} Wh = ${(oracle > 0 ? (100 * received) / oracle : 100).toFixed(1)} % of the oracle (target ≥ 95 %); counted as the oracle counts (within each importer's hourly deficit): ${withinTotal.toFixed(2)} Wh = ${(oracle > 0 ? (100 * withinTotal) / oracle : 100).toFixed(1)} %`);
 }
