@@ -12,6 +12,15 @@
  * same instant, their answers go out, until nothing is left in flight.
  * The hub's housekeeping runs every `hubTickEverySec` simulated seconds.
  * Same scenario + same options → same result.
+ *
+ * `machines: 2` splits the village over two machines (two cores,
+ * testbed/house-firmware/split.ts): machine A keeps the models, the
+ * emulators and the boards of houses [0, k); machine B the boards of
+ * houses [k, n), stepped by A every simulated second in parallel with A's
+ * own. Per `run`, B first gets the messages for its boards (`deliver`, only
+ * when there are some; if one of its boards answers, A does not advance),
+ * A runs (steering B second by second), then B hands over what its boards
+ * published (`collect`). Same result as one machine, byte for byte.
  */
 import type { Strategy } from '../../firmware/coupling/settings';
 import type { NodeEvent } from '../../firmware/coupling/node';
@@ -21,7 +30,9 @@ import type { RunInboxHeader, RunReply } from '../house-firmware/village-machine
 import type { VillageLog } from '../metrics/log';
 import type { Scenario } from '../scenario/types';
 import { MqttBridge, type SimHub } from './bridge';
-import { startMachine, type EngineKind, type FirmwareMachine } from './engine';
+import { availableParallelism } from 'node:os';
+import type { GroupHouseReply } from '../house-firmware/split';
+import { startMachine, startMachinePair, type EngineKind, type FirmwareMachine } from './engine';
 import { settingsFor } from './settings';
 
 export interface VillageSimOptions {
@@ -43,6 +54,30 @@ export interface VillageSimOptions {
   telemetryEverySec?: number;
   /** Hub housekeeping every this many simulated seconds (default 30; `start` uses 1). */
   hubTickEverySec?: number;
+  /**
+   * Machines the village runs on: 1, or 2 (two cores; the houses split as
+   * {@link splitPoint} says). Same result either way. Default: {@link defaultMachines}.
+   */
+  machines?: 1 | 2;
+  /** Every publish of a board as it goes out, in order (tests compare runs with it). */
+  onPublish?: (house: number, from: 'node' | 'meter', topic: string, payload: Uint8Array) => void;
+}
+
+/** Default machine count: 1 (see VillageSimOptions.machines; 2 is an option, measured in test/bench/village.ts). */
+export function defaultMachines(engine: EngineKind, houses: number): 1 | 2 {
+  void engine;
+  void availableParallelism;
+  void houses;
+  return 1;
+}
+
+/**
+ * First house whose boards run on machine B: A also steps the models and
+ * every house's emulators, worth about `modelShare` of a house's boards
+ * per house, so A gets fewer boards.
+ */
+export function splitPoint(houses: number, modelShare = 0.1): number {
+  return Math.max(1, Math.min(houses - 1, Math.round((houses - houses * modelShare) / 2)));
 }
 
 /** One house's live view (for status lines and the dashboard-less progress). */
@@ -75,6 +110,11 @@ export class VillageSim {
   readonly #bridge: MqttBridge;
   readonly #o: VillageSimOptions;
   #machine: FirmwareMachine | undefined;
+  /** Machine B (two machines): boards of houses [#remoteFrom, n). */
+  #peer: FirmwareMachine | undefined;
+  #remoteFrom = 0;
+  /** B's boards have not come up on the broker yet (their first `deliver`). */
+  #peerFresh = false;
   #ids: string[] = [];
   #now = 0;
   #dayStartMs = 0;
@@ -139,16 +179,33 @@ export class VillageSim {
       this.#events.set(h.id, []);
     }
     this.#ids = configs.map((c) => c.nodeId);
-    this.#machine = await startMachine(o.engine ?? 'xs', `village-${sc.name}`.slice(0, 40));
+    const engine = o.engine ?? 'xs';
+    const n = configs.length;
+    const machines = n < 2 ? 1 : (o.machines ?? defaultMachines(engine, n));
+    const name = `village-${sc.name}`.slice(0, 40);
+    if (machines === 2) [this.#machine, this.#peer] = await startMachinePair(engine, name);
+    else this.#machine = await startMachine(engine, name);
+    this.#remoteFrom = machines === 2 ? splitPoint(n) : n;
     const vedEverySec = Math.max(1, Math.min(4, Math.floor(o.vedEverySec ?? 1)));
-    const init = unframe<{ nowMs: number; subscriptions: Record<'node' | 'meter', string[]>[] }>(
-      await this.#machine.command(frame({ op: 'init', scenario: sc, dayStartMs: this.#dayStartMs, seed: o.seed ?? 1, vedEverySec, houses: configs }, [])),
+    type Subs = Record<'node' | 'meter', string[]>[];
+    const init = unframe<{ nowMs: number; subscriptions: Subs }>(
+      await this.#machine.command(
+        frame({ op: 'init', scenario: sc, dayStartMs: this.#dayStartMs, seed: o.seed ?? 1, vedEverySec, houses: configs, ...(this.#peer ? { remoteFrom: this.#remoteFrom } : {}) }, []),
+      ),
     );
     this.#now = init.header.nowMs;
     this.#nextTickMs = this.#now;
+    const subscriptions = init.header.subscriptions.slice();
+    if (this.#peer) {
+      const group = unframe<{ subscriptions: Subs }>(
+        await this.#peer.command(frame({ op: 'group', first: this.#remoteFrom, startMs: this.#now, houses: configs.slice(this.#remoteFrom) }, [])),
+      );
+      subscriptions.push(...group.header.subscriptions);
+      this.#peerFresh = true;
+    }
     for (const [i, c] of creds.entries()) {
-      await this.#bridge.connect(i, 'node', c.node, init.header.subscriptions[i]!.node);
-      await this.#bridge.connect(i, 'meter', c.meter, init.header.subscriptions[i]!.meter);
+      await this.#bridge.connect(i, 'node', c.node, subscriptions[i]!.node);
+      await this.#bridge.connect(i, 'meter', c.meter, subscriptions[i]!.meter);
     }
     await this.#bridge.settle();
   }
@@ -156,27 +213,54 @@ export class VillageSim {
   /** One command to the machine: deliver the inbox at now, then run to `untilMs` or the first publish. */
   async #run(untilMs: number): Promise<RunReply> {
     const m = this.#machine!;
+    const peer = this.#peer;
+    const k = this.#remoteFrom;
     const inbox: RunInboxHeader[] = [];
     const sections: Uint8Array[] = [];
+    const peerInbox: RunInboxHeader[] = [];
+    const peerSections: Uint8Array[] = [];
     for (const i of this.#ids.keys()) {
       for (const msg of this.#bridge.takeInbox(i)) {
-        inbox.push({ house: i, to: msg.to, topic: msg.topic, len: msg.payload.length });
-        sections.push(msg.payload);
+        (i < k ? inbox : peerInbox).push({ house: i, to: msg.to, topic: msg.topic, len: msg.payload.length });
+        (i < k ? sections : peerSections).push(msg.payload);
       }
     }
-    this.stats.delivered += inbox.length;
+    this.stats.delivered += inbox.length + peerInbox.length;
     const t0 = performance.now();
-    const out = await m.command(frame({ op: 'run', untilMs, inbox }, sections));
-    this.stats.machineMs += performance.now() - t0;
+    let held = false;
+    if (peer && (peerInbox.length > 0 || this.#peerFresh)) {
+      this.#peerFresh = false;
+      held = unframe<{ published: boolean }>(await peer.command(frame({ op: 'deliver', nowMs: this.#now, inbox: peerInbox }, peerSections))).header.published;
+      this.stats.commands++;
+      this.stats.xsCompute += peer.lastCompute;
+    }
+    const out = await m.command(frame({ op: 'run', untilMs, inbox, ...(held ? { held } : {}) }, sections));
     this.stats.commands++;
     this.stats.xsCompute += m.lastCompute;
     const { header, take } = unframe<RunReply>(out);
+    let fromPeer: { houses: GroupHouseReply[]; take: (n: number) => Uint8Array } | undefined;
+    if (peer) {
+      const c = unframe<{ houses: GroupHouseReply[] }>(await peer.command(frame({ op: 'collect' }, [])));
+      fromPeer = { houses: c.header.houses, take: c.take };
+      this.stats.commands++;
+      this.stats.xsCompute += peer.lastCompute;
+    }
+    this.stats.machineMs += performance.now() - t0;
     this.stats.simulatedMs += header.nowMs - this.#now;
     this.#now = header.nowMs;
     header.houses.forEach((h, i) => {
+      let read = take;
+      if (fromPeer && i >= k) {
+        // The peer's boards: their publishes, events and state; the models' values from A.
+        const b = fromPeer.houses[i - k]!;
+        Object.assign(h, { coils: b.coils, soc: b.soc, mode: b.mode, events: b.events, pubs: b.pubs });
+        read = fromPeer.take;
+      }
       this.#events.get(this.#ids[i]!)!.push(...h.events);
       for (const p of h.pubs) {
-        this.#bridge.publish(i, p.from, p.topic, take(p.len), p.qos, p.retain);
+        const payload = read(p.len);
+        this.#o.onPublish?.(i, p.from, p.topic, payload);
+        this.#bridge.publish(i, p.from, p.topic, payload, p.qos, p.retain);
         this.stats.published++;
       }
     });
@@ -256,5 +340,6 @@ export class VillageSim {
   async close(): Promise<void> {
     await this.#bridge.close();
     await this.#machine?.close().catch(() => undefined);
+    await this.#peer?.close().catch(() => undefined);
   }
 }

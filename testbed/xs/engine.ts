@@ -4,7 +4,7 @@
  * package needs. Used by the XS test harness, the CLI's `--engine xs` and the
  * testbed.
  */
-import { Worker } from 'node:worker_threads';
+import { Worker, type MessagePort } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 
 /** XS's deterministic meters for one crank. */
@@ -15,6 +15,8 @@ export interface XsMeter {
   heapCount: number;
   /** Bytes allocated for chunks so far. */
   allocate: number;
+  /** Compute of the step messages a peer machine ran here since the last command (see XsOptions.peer). */
+  peerCompute?: number;
 }
 
 export interface XsReply {
@@ -34,6 +36,12 @@ export interface XsOptions {
   name?: string;
   /** Answers the script's `issueCommand(bytes)`; its return value goes back to XS. */
   onQuery?: (bytes: Uint8Array) => Uint8Array | string | void;
+  /**
+   * One end of a MessageChannel whose other end is another machine's peer:
+   * the two workers carry step messages and answers between their XS
+   * machines directly (testbed/house-firmware/split.ts, ./worker.js).
+   */
+  peer?: MessagePort;
 }
 
 const enc = new TextEncoder();
@@ -41,7 +49,8 @@ const enc = new TextEncoder();
 /** Start an XS machine. */
 export async function startXs(options: XsOptions = {}): Promise<XsMachine> {
   const worker = new Worker(fileURLToPath(new URL('./worker.js', import.meta.url)), {
-    workerData: { name: options.name ?? 'swarmgrid-xs' },
+    workerData: { name: options.name ?? 'swarmgrid-xs', ...(options.peer ? { peer: options.peer } : {}) },
+    ...(options.peer ? { transferList: [options.peer] } : {}),
   });
   const waiting = new Map<number, { resolve: (r: XsReply) => void; reject: (e: Error) => void }>();
   let nextId = 1;
