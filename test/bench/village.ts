@@ -19,9 +19,9 @@
 import { fileURLToPath } from 'node:url';
 import { loadScenario } from '../../testbed/scenario/load';
 import type { Scenario } from '../../testbed/scenario/types';
-import { startMachine, type EngineKind } from '../../testbed/sim/engine';
+import { startMachine, startMachinePair, type EngineKind, type FirmwareMachine } from '../../testbed/sim/engine';
 import { settingsFor } from '../../testbed/sim/settings';
-import { VillageSim } from '../../testbed/sim/village-sim';
+import { splitPoint, VillageSim } from '../../testbed/sim/village-sim';
 import { frame, unframe } from '../../testbed/house-firmware/machine';
 import type { HouseConfig } from '../../testbed/house-firmware/host';
 import type { RunReply } from '../../testbed/house-firmware/village-machine';
@@ -31,11 +31,11 @@ import { startSimHub } from '../../hub/cli/sim-hub';
 const DAY0 = Date.UTC(2024, 3, 14);
 const scenarioFile = (name: string) => fileURLToPath(new URL(`../../testbed/scenarios/${name}.json`, import.meta.url));
 
-async function day(scenario: Scenario, engine: EngineKind, hours: number): Promise<void> {
+async function day(scenario: Scenario, engine: EngineKind, hours: number, machines: 1 | 2 = 1): Promise<void> {
   let sim: VillageSim | undefined;
   const hub = await startSimHub({ village: 'bench', nowMs: () => (sim ? sim.nowMs() : DAY0), lossTolerancePermille: Math.round((1 - scenario.efficiency.link) * 1000) + 50 });
   try {
-    sim = await VillageSim.create({ scenario, hub: hub.sim, engine, dayStartMs: DAY0 });
+    sim = await VillageSim.create({ scenario, hub: hub.sim, engine, dayStartMs: DAY0, machines });
     const t0 = performance.now();
     await sim.runUntil(DAY0 + hours * 3_600_000);
     const wall = performance.now() - t0;
@@ -44,7 +44,7 @@ async function day(scenario: Scenario, engine: EngineKind, hours: number): Promi
     const perHouseSecond = st.xsCompute / n / (st.simulatedMs / 1000);
     const dayWall = (wall / hours) * 24;
     console.log(
-      `${scenario.name} (${n} houses) on ${engine}: ${hours} h simulated in ${(wall / 1000).toFixed(1)} s (×${((hours * 3_600_000) / wall).toFixed(0)} real time)` +
+      `${scenario.name} (${n} houses) on ${engine}${machines === 2 ? ' ×2 machines' : ''}: ${hours} h simulated in ${(wall / 1000).toFixed(1)} s (×${((hours * 3_600_000) / wall).toFixed(0)} real time)` +
         `${hours < 24 ? `, a day ≈ ${(dayWall / 1000).toFixed(0)} s` : ''}; machine ${(st.machineMs / 1000).toFixed(1)} s, MQTT ${(st.mqttMs / 1000).toFixed(1)} s, ${st.commands} commands, ${st.published} publishes` +
         (engine === 'xs' ? `; XS ${(perHouseSecond / 1000).toFixed(0)}k compute per house-second` : ''),
     );
@@ -54,8 +54,12 @@ async function day(scenario: Scenario, engine: EngineKind, hours: number): Promi
   }
 }
 
-/** The village machine alone on XS for `seconds` from `hour`:00 (no hub: nothing answers the boards). */
-async function machineOnly(scenario: Scenario, hour: number, seconds: number): Promise<{ perHouseSecond: number; msPerSecond: number }> {
+/**
+ * The village machine alone on XS for `seconds` from `hour`:00 (no hub:
+ * nothing answers the boards); with `split`, on two machines, houses
+ * [split, n) on the second.
+ */
+async function machineOnly(scenario: Scenario, hour: number, seconds: number, split?: number): Promise<{ perHouseSecond: number; msPerSecond: number; computeA: number; computeB: number }> {
   const dayStartMs = DAY0;
   const startMs = DAY0 + hour * 3_600_000;
   const hubPublicKeyHex = publicKeyOf('11'.repeat(32));
@@ -73,25 +77,45 @@ async function machineOnly(scenario: Scenario, hour: number, seconds: number): P
     trading: true,
     telemetryEveryMs: 60_000,
   }));
-  const m = await startMachine('xs', 'bench-village-machine');
+  let m: FirmwareMachine;
+  let b: FirmwareMachine | undefined;
+  if (split === undefined) m = await startMachine('xs', 'bench-village-machine');
+  else [m, b] = await startMachinePair('xs', 'bench-village-pair');
   try {
-    const init = unframe<{ nowMs: number }>(await m.command(frame({ op: 'init', scenario, dayStartMs, startMs, seed: 1, vedEverySec: 1, houses }, [])));
+    const init = unframe<{ nowMs: number }>(
+      await m.command(frame({ op: 'init', scenario, dayStartMs, startMs, seed: 1, vedEverySec: 1, houses, ...(b ? { remoteFrom: split } : {}) }, [])),
+    );
     const start = init.header.nowMs;
+    let held = false;
+    if (b) {
+      await b.command(frame({ op: 'group', first: split, startMs: start, houses: houses.slice(split) }, []));
+      held = unframe<{ published: boolean }>(await b.command(frame({ op: 'deliver', nowMs: start, inbox: [] }, []))).header.published;
+    }
     let now = start;
+    let computeA = 0;
+    let computeB = 0;
+    const runTo = async (untilMs: number): Promise<void> => {
+      now = unframe<RunReply>(await m.command(frame({ op: 'run', untilMs, inbox: [], ...(held ? { held } : {}) }, []))).header.nowMs;
+      held = false;
+      computeA += m.lastCompute;
+      if (b) {
+        await b.command(frame({ op: 'collect' }, []));
+        computeB += b.lastCompute;
+      }
+    };
     // Warm up (boards come up, first blocks), then measure.
-    while (now < start + 10_000) now = unframe<RunReply>(await m.command(frame({ op: 'run', untilMs: start + 10_000, inbox: [] }, []))).header.nowMs;
-    let compute = 0;
+    while (now < start + 10_000) await runTo(start + 10_000);
+    computeA = 0;
+    computeB = 0;
     const from = now;
     const t0 = performance.now();
-    while (now < from + seconds * 1000) {
-      now = unframe<RunReply>(await m.command(frame({ op: 'run', untilMs: Math.min(now + 30_000, from + seconds * 1000), inbox: [] }, []))).header.nowMs;
-      compute += m.lastCompute;
-    }
+    while (now < from + seconds * 1000) await runTo(Math.min(now + 30_000, from + seconds * 1000));
     const wall = performance.now() - t0;
     const simulated = (now - from) / 1000;
-    return { perHouseSecond: compute / houses.length / simulated, msPerSecond: wall / simulated };
+    return { perHouseSecond: (computeA + computeB) / houses.length / simulated, msPerSecond: wall / simulated, computeA: computeA / simulated, computeB: computeB / simulated };
   } finally {
     await m.close();
+    await b?.close();
   }
 }
 
@@ -100,12 +124,16 @@ export async function run(): Promise<void> {
   const v12 = loadScenario(scenarioFile('village-12-shop'));
   const seconds = 600;
   const n = v12.households.length;
+  const k = splitPoint(n);
   for (const hour of [0, 12]) {
-    const r = await machineOnly(v12, hour, seconds);
-    console.log(
-      `village machine alone (${n} houses, XS), ${seconds / 60} min from ${String(hour).padStart(2, '0')}:00: ${(r.perHouseSecond / 1000).toFixed(1)}k compute per house-second, ` +
-        `${r.msPerSecond.toFixed(2)} ms wall per simulated second (a day at this rate ≈ ${((r.msPerSecond * 86_400) / 1000).toFixed(0)} s)`,
-    );
+    for (const split of [undefined, k]) {
+      const r = await machineOnly(v12, hour, seconds, split);
+      console.log(
+        `village machine alone (${n} houses, XS${split === undefined ? '' : `, 2 machines: ${split} + ${n - split} boards`}), ${seconds / 60} min from ${String(hour).padStart(2, '0')}:00: ${(r.perHouseSecond / 1000).toFixed(1)}k compute per house-second, ` +
+          `${r.msPerSecond.toFixed(2)} ms wall per simulated second (a day at this rate ≈ ${((r.msPerSecond * 86_400) / 1000).toFixed(0)} s)` +
+          (split === undefined ? '' : `; per simulated second A ${(r.computeA / 1000).toFixed(0)}k, B ${(r.computeB / 1000).toFixed(0)}k compute`),
+      );
+    }
   }
   if (process.env.SWARMGRID_BENCH_VILLAGE === 'machine') return;
   await day(paper, 'xs', 24);
