@@ -372,7 +372,12 @@ export function decide(s: HemtsSettings, state: HemtsState, inp: HemtsInputs): H
     orders.push({ id, kind, energyMWh, fromMs, toMs });
     decisions.push({ kind, id, energyMWh, priceUnitsPerKWh: s.priceUnitsPerKWh, fromMs, toMs, maxPowerMW, socPermille: soc });
   };
-  if (offer > 0) post('offer', offer, now, f.slotEndMs, s.exportPowerMW);
+  if (offer > 0) {
+    // Without a battery the export is the PV surplus as it comes: offer the
+    // hour's average surplus power (in the buyer's terms), not the output's limit.
+    const power = f.capacityMWh === 0 ? Math.min(s.exportPowerMW, Math.max(1, Math.floor((offer * HOUR_MS) / f.leftMs))) : s.exportPowerMW;
+    post('offer', offer, now, f.slotEndMs, power);
+  }
   else if (request > 0) {
     const w = requestWindow(s, now, inp.dayStartMs, requestEndMs, request);
     if (w) post('request', request, w.fromMs, w.toMs, w.maxPowerMW);

@@ -369,6 +369,7 @@ export class MatchingEngine {
   private candidate(buy: BookOrder, sell: BookOrder): Candidate | null {
     if (buy.node === sell.node) return null;
     if (!crosses(buy.priceUnitsPerKWh, sell.priceUnitsPerKWh)) return null;
+    if (this.rules.sellerCarriesBuyer && sell.maxPowerMW < buy.maxPowerMW) return null;
     const fromMs = Math.max(buy.fromMs, sell.fromMs, this.now);
     const toMs = Math.min(buy.toMs, sell.toMs);
     if (fromMs >= toMs) return null;

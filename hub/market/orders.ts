@@ -46,7 +46,8 @@ export function checkRules(rules: MarketRules): Required<MarketRules> {
   if (!isInt(slotMs) || slotMs < 1 || slotMs > 3_600_000) bad('slotMs must be an integer in 1..3 600 000');
   const minPowerMW = rules.minPowerMW ?? 1_000;
   if (!isInt(minPowerMW) || minPowerMW < 1) bad('minPowerMW must be an integer ≥ 1');
-  return { ...rules, maxWindowMs, minTradeMWh, slotMs, minPowerMW };
+  if (rules.sellerCarriesBuyer !== undefined && typeof rules.sellerCarriesBuyer !== 'boolean') bad('sellerCarriesBuyer must be a boolean');
+  return { ...rules, maxWindowMs, minTradeMWh, slotMs, minPowerMW, sellerCarriesBuyer: rules.sellerCarriesBuyer ?? false };
 }
 
 /**

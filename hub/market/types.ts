@@ -93,6 +93,12 @@ export interface MarketRules {
   slotMs?: number;
   /** Lowest power a contract is given on a busy bus, mW (default 1 000 = 1 W). */
   minPowerMW?: number;
+  /**
+   * DC loads cannot be throttled: a seller whose maxPowerMW is below the
+   * buyer's would brown the bus out, so such a pair does not trade (default
+   * false: the contract runs at the lower of the two powers).
+   */
+  sellerCarriesBuyer?: boolean;
 }
 
 /** Energy and power a node declares it can export (from its HEMTS estimate, eq. 4). */

@@ -44,6 +44,8 @@ export type MarketTuning = Partial<Omit<MarketRules, 'minPriceUnitsPerKWh' | 'ma
 
 export function marketRules(rules: Rules, grid: GridRules, tuning: MarketTuning = {}): MarketRules {
   return {
+    // A bus feeds loads that cannot be throttled (see MarketRules).
+    sellerCarriesBuyer: true,
     ...tuning,
     minPriceUnitsPerKWh: rules.priceBand.minPriceUnitsPerKWh,
     maxPriceUnitsPerKWh: rules.priceBand.maxPriceUnitsPerKWh,

@@ -113,6 +113,21 @@ physics('a household is in at most one contract at a time, buying or selling', (
   assert.is(e.orders('buy').length, 2);
 });
 
+physics('sellerCarriesBuyer: a seller weaker than the buyer\'s loads does not trade with it (default: the lower power)', () => {
+  const pair = (carry: boolean | undefined) => {
+    const { e } = engine(carry === undefined ? {} : { sellerCarriesBuyer: carry });
+    e.apply(declare('a'));
+    e.apply(submit(order('sell', 'a', { maxPowerMW: 15_000 })));
+    const weak = e.apply(submit(order('buy', 'b', { maxPowerMW: 40_000 }))).trades;
+    const small = e.apply(submit(order('buy', 'c', { maxPowerMW: 5_000, priceUnitsPerKWh: 3 }))).trades;
+    return { weak: weak.map((t) => t.maxPowerMW), small: small.map((t) => [t.buyer, t.maxPowerMW]) };
+  };
+  assert.equal(pair(true), { weak: [], small: [['c', 5_000]] });
+  assert.equal(pair(undefined).weak, [15_000]);
+  assert.equal(pair(false).weak, [15_000]);
+  assert.throws(() => engine({ sellerCarriesBuyer: 'yes' as unknown as boolean }));
+});
+
 physics('the bus carries at most its limit: the last contract gets the headroom', () => {
   const { e } = engine({ grid: { kind: 'bus', busLimitMW: 120_000 } });
   for (const n of ['a', 'c', 'e']) e.apply(declare(n));

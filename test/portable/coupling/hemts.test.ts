@@ -245,6 +245,8 @@ when('a PV-direct house (no battery) offers exactly the hour\'s direct surplus (
   const offer = o.decisions.find((d) => d.kind === 'offer');
   assert.ok(offer && offer.kind === 'offer');
   assert.is(offer.energyMWh, Math.floor((((f.usefulMWh[10] as number) - (f.loadMWh[10] as number)) * pvOnly.linkPermille) / 1000));
+  // its power is the hour's average surplus (buyer's terms), not the output's limit
+  assert.is(offer.maxPowerMW, offer.energyMWh);
   const buyer = validateSettings({ ...pvOnly, appliances: [tv], pvProfileMWh: new Array<number>(24).fill(0) });
   const r = decide(buyer, INITIAL_STATE, { node: 'pv', nowMs: DAY0 + 13 * H, dayStartMs: DAY0, socPermille: 500, pvForecastMWh: new Array<number>(24).fill(0), activeRole: null });
   const req = r.decisions.find((d) => d.kind === 'request');
