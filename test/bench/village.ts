@@ -12,7 +12,10 @@
  * - paper two-house day on XS;
  * - 12-house village (+ shop) on Node for a whole day, and on XS for the
  *   first simulated hour (extrapolated to a day; SWARMGRID_BENCH_FULL=1 runs
- *   the whole XS day).
+ *   the whole XS day), on one XS machine and on two (machines: 2).
+ * - the machine-alone figures also on two XS machines (houses split as
+ *   testbed/sim/village-sim.ts splitPoint says): wall per simulated second
+ *   and each machine's compute.
  *
  * SWARMGRID_BENCH_VILLAGE=machine runs only the machine-alone figures.
  */
@@ -138,5 +141,7 @@ export async function run(): Promise<void> {
   if (process.env.SWARMGRID_BENCH_VILLAGE === 'machine') return;
   await day(paper, 'xs', 24);
   await day(v12, 'node', 24);
-  await day(v12, 'xs', process.env.SWARMGRID_BENCH_FULL === '1' ? 24 : 1);
+  const hours = process.env.SWARMGRID_BENCH_FULL === '1' ? 24 : 1;
+  await day(v12, 'xs', hours);
+  await day(v12, 'xs', hours, 2);
 }

@@ -10,7 +10,8 @@ import { utf8Decode } from '../../../shared/bytes';
 import { loadScenario } from '../../../testbed/scenario/load';
 import type { Scenario } from '../../../testbed/scenario/types';
 import type { EngineKind } from '../../../testbed/sim/engine';
-import { splitPoint, VillageSim } from '../../../testbed/sim/village-sim';
+import { availableParallelism } from 'node:os';
+import { defaultMachines, splitPoint, VillageSim } from '../../../testbed/sim/village-sim';
 import { startSimHub } from '../../../hub/cli/sim-hub';
 
 const DAY0 = Date.UTC(2024, 3, 14);
@@ -84,6 +85,12 @@ s('the split point leaves at least one house on each machine and fewer boards on
     assert.ok(k >= 1 && k <= n - 1, `n=${n}`);
     assert.ok(k <= n - k, `n=${n}: A (models) has no more boards than B`);
   }
+});
+
+s('one machine unless SWARMGRID_MACHINES=2 on a host with two cores', () => {
+  assert.is(defaultMachines({}), 1);
+  assert.is(defaultMachines({ SWARMGRID_MACHINES: '1' }), 1);
+  assert.is(defaultMachines({ SWARMGRID_MACHINES: '2' }), availableParallelism() >= 2 ? 2 : 1);
 });
 
 s('paper two-house day to 14:30: same publishes, events, log and contracts on one machine and on two', async () => {
