@@ -33,6 +33,8 @@ export interface SimulateOptions {
   seed?: number;
   /** Simulated seconds per real second; undefined = as fast as possible. */
   speed?: number;
+  /** Machines the village's firmware runs on (default: VillageSim's; 2 = both cores). */
+  machines?: 1 | 2;
   oracle?: boolean;
   /** Called with the managed run's progress in [0, 1]. */
   onProgress?: (done: number) => void;
@@ -54,6 +56,13 @@ export interface SimulateResult {
   managed?: ManagedDetail;
 }
 
+/** `--machines 1|2` (undefined when not given). */
+export function parseMachines(v: string | undefined): 1 | 2 | undefined {
+  if (v === undefined) return undefined;
+  if (v !== '1' && v !== '2') simFail('E_SIM_ARG', `--machines ${v}: 1 or 2`);
+  return v === '1' ? 1 : 2;
+}
+
 /** Village id for a scenario name (ids are `[a-z0-9][a-z0-9-]{0,31}`). */
 export function villageIdOf(name: string): string {
   const id = name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+/, '').slice(0, 32).replace(/-+$/, '');
@@ -71,7 +80,7 @@ export async function runManaged(scenario: Scenario, o: Omit<SimulateOptions, 'm
     lossTolerancePermille: Math.round((1 - scenario.efficiency.link) * 1000) + 50,
   });
   try {
-    sim = await VillageSim.create({ scenario, hub: hub.sim, engine: o.engine ?? 'xs', strategy: o.strategy ?? 'forecast', seed: o.seed ?? 1, dayStartMs });
+    sim = await VillageSim.create({ scenario, hub: hub.sim, engine: o.engine ?? 'xs', strategy: o.strategy ?? 'forecast', seed: o.seed ?? 1, dayStartMs, ...(o.machines ? { machines: o.machines } : {}) });
     const end = dayStartMs + 86_400_000;
     await sim.runUntil(end, {
       ...(o.speed ? { speed: o.speed } : {}),
@@ -199,7 +208,7 @@ export const command: Command = {
   summary: 'Simulate a village day: standalone models and/or the real firmware (XS) trading through a real hub; KPIs per house.',
   usage:
     'swarmgrid simulate SCENARIO.json [--mode standalone|managed|both] [--json] [--csv DIR] [--plot DIR] [--seed N] [--oracle] ' +
-    '[--engine xs|node] [--strategy forecast|paper] [--speed N|--fast] [--contracts]',
+    '[--engine xs|node] [--strategy forecast|paper] [--speed N|--fast] [--machines 1|2] [--contracts]',
   async run(args) {
     let parsed;
     try {
@@ -219,6 +228,7 @@ export const command: Command = {
           speed: { type: 'string' },
           fast: { type: 'boolean', default: false },
           contracts: { type: 'boolean', default: false },
+          machines: { type: 'string' },
         },
       });
     } catch (e) {
@@ -234,6 +244,7 @@ export const command: Command = {
     if (speed !== undefined && !(speed > 0 && Number.isFinite(speed))) simFail('E_SIM_ARG', `--speed ${v.speed}: a positive number of simulated seconds per real second`);
     const seed = v.seed === undefined ? 1 : Number(v.seed);
     if (!Number.isSafeInteger(seed)) simFail('E_SIM_ARG', `--seed ${v.seed}: an integer`);
+    const machines = parseMachines(v.machines);
     const scenario = loadScenario(positionals[0]!);
     const bar = new ProgressBar(process.stderr, `${scenario.name} managed (${v.engine})`);
     const r = await simulateScenario(scenario, {
@@ -243,6 +254,7 @@ export const command: Command = {
       seed,
       oracle: v.oracle,
       ...(speed ? { speed } : {}),
+      ...(machines ? { machines } : {}),
       onProgress: (d) => bar.update(d),
     });
     bar.done();

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadScenario } from '../../testbed/scenario/load';
 import { simFail } from '../../testbed/sim/errors';
+import { parseMachines } from './simulate';
 import { VillageSim, type HouseStatus } from '../../testbed/sim/village-sim';
 import { startSimHub } from './sim-hub';
 import { villageIdOf } from './simulate';
@@ -35,7 +36,7 @@ function clock(ms: number, dayStartMs: number): string {
 
 export const command: Command = {
   summary: 'Start the hub (embedded broker, ledger, API, dashboard) and a virtual village running the real firmware, day after day.',
-  usage: 'swarmgrid start [--scenario FILE] [--speed N] [--data DIR] [--http-port N] [--engine xs|node]',
+  usage: 'swarmgrid start [--scenario FILE] [--speed N] [--data DIR] [--http-port N] [--engine xs|node] [--machines 1|2]',
   async run(args) {
     let parsed;
     try {
@@ -48,6 +49,7 @@ export const command: Command = {
           data: { type: 'string' },
           'http-port': { type: 'string', default: '8080' },
           engine: { type: 'string', default: 'xs' },
+          machines: { type: 'string' },
         },
       });
     } catch (e) {
@@ -59,6 +61,7 @@ export const command: Command = {
     const httpPort = Number(v['http-port']);
     if (!Number.isInteger(httpPort) || httpPort < 0 || httpPort > 65535) simFail('E_SIM_ARG', `--http-port ${v['http-port']}: 0..65535`);
     if (v.engine !== 'xs' && v.engine !== 'node') simFail('E_SIM_ARG', `--engine ${v.engine}: xs or node`);
+    const machines = parseMachines(v.machines);
     if (v.data !== undefined && existsSync(v.data) && readdirSync(v.data).length > 0) {
       simFail('E_SIM_DATA', `${v.data} is not empty: the virtual boards do not keep their flash between runs (their sequence numbers would be refused as replays); give a new or empty folder`);
     }
@@ -92,7 +95,7 @@ export const command: Command = {
     process.on('SIGTERM', stop);
     let code = 0;
     try {
-      sim = await VillageSim.create({ scenario, hub: hub.sim, engine: v.engine, strategy: 'forecast', dayStartMs, telemetryEverySec: 10, hubTickEverySec: 1 });
+      sim = await VillageSim.create({ scenario, hub: hub.sim, engine: v.engine, strategy: 'forecast', dayStartMs, telemetryEverySec: 10, hubTickEverySec: 1, ...(machines ? { machines } : {}) });
       const port = hub.hub.addresses.httpPort;
       out.write(
         [

@@ -46,7 +46,7 @@ s('--json prints one document: scenario, runs asked, oracle; --csv and --plot wr
 });
 
 s('refuses bad options with E_SIM_ARG', () => {
-  for (const args of [['--mode', 'sideways'], ['--engine', 'java'], ['--speed', '-3'], ['--speed', '5', '--fast'], ['--bogus']]) {
+  for (const args of [['--mode', 'sideways'], ['--engine', 'java'], ['--speed', '-3'], ['--speed', '5', '--fast'], ['--machines', '3'], ['--bogus']]) {
     const r = spawnSync(process.execPath, [bin, 'simulate', paper, ...args], { encoding: 'utf8' });
     assert.is(r.status, 1, args.join(' '));
     assert.match(r.stderr, /E_SIM_ARG/);
