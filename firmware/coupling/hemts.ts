@@ -234,9 +234,14 @@ export function forecastExportMWh(s: HemtsSettings, f: DayForecast): number {
   if (f.capacityMWh === 0) return net > 0 ? net : 0;
   let wasteBat = 0;
   let lastWaste = -1;
+  // Already full: this hour's surplus is lost as it arrives, and the window
+  // (placed by the buyer's loads) may come late in the hour; on average
+  // only the half after it can refill what the window takes.
+  const fullNow = (f.storedMWh[h] as number) * 100 >= f.capacityMWh * 99;
   for (let k = h; k < 24; k++) {
     if ((f.wasteMWh[k] as number) > 0) {
-      wasteBat += Math.floor(((f.wasteMWh[k] as number) * s.chargePermille) / 1000);
+      const w = k === h && fullNow ? Math.floor((f.wasteMWh[k] as number) / 2) : (f.wasteMWh[k] as number);
+      wasteBat += Math.floor((w * s.chargePermille) / 1000);
       lastWaste = k;
     }
   }

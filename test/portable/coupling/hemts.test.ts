@@ -280,6 +280,22 @@ when('a need under R_th gathers the next hours\' needs into one request over the
   assert.is(full.decisions.filter((d) => d.kind === 'request').length, 0);
 });
 
+when('a battery already full counts only half of this hour\'s waste (the window may come before the surplus does)', () => {
+  const noon = new Array<number>(24).fill(0);
+  noon[12] = 100_000; // 100 Wh of PV at 12:00–13:00 only
+  const s = validateSettings({ ...DEFAULT_SETTINGS, forecastMarginPermille: 0, chargePermille: 1000, appliances: [], pvProfileMWh: noon });
+  const net = Math.floor((100_000 * s.shsDirectPermille) / 1000);
+  const full = forecastDay(s, 1000, DAY0 + 12 * H, DAY0, noon);
+  assert.is(full.wasteMWh[12], net);
+  const offerFull = decide(s, INITIAL_STATE, { node: 'x', nowMs: DAY0 + 12 * H, dayStartMs: DAY0, socPermille: 1000, pvForecastMWh: noon, activeRole: null }).decisions.find((d) => d.kind === 'offer');
+  assert.ok(offerFull && offerFull.kind === 'offer');
+  assert.is(offerFull.energyMWh, Math.floor(((net / 2) * s.linkPermille) / 1000));
+  // not yet full: the hour's overflow comes after the battery fills, all of it counts
+  const almost = decide(s, INITIAL_STATE, { node: 'x', nowMs: DAY0 + 12 * H, dayStartMs: DAY0, socPermille: 980, pvForecastMWh: noon, activeRole: null }).decisions.find((d) => d.kind === 'offer');
+  assert.ok(almost && almost.kind === 'offer');
+  assert.ok(almost.energyMWh > offerFull.energyMWh, `${almost.energyMWh} vs ${offerFull.energyMWh}`);
+});
+
 eq3.run();
 eq4.run();
 fc.run();
