@@ -30,6 +30,14 @@
  *     for secondary loads, that discharge — capped so the saved battery
  *     energy never makes it overflow later (energy it could not use).
  *   Both keep each battery to the cycles it would do anyway or fewer.
+ *
+ * Both strategies: an offer spans the rest of the slot at the export power;
+ * a request is placed where the house's secondary loads are scheduled to
+ * draw it ({@link requestWindow}). Forecast strategy only: an offer is in
+ * contract terms (what the buyer receives: what may leave × the link
+ * efficiency), a need under R_th gathers the next hours' needs
+ * ({@link gatherNeeds}), and a PV-direct house (no battery) offers the
+ * hour's direct surplus at its average power.
  */
 import { batteryEnergyMWh } from './soc';
 import { demandBetween, densestStretch, hourlyDemand, HOUR_MS, secondarySpan, type Demand } from './schedule';
@@ -269,11 +277,14 @@ export function forecastExportMWh(s: HemtsSettings, f: DayForecast): number {
  * would otherwise carry, capped so the saved energy is still usable later.
  */
 export function forecastRequestMWh(s: HemtsSettings, f: DayForecast): number {
-  const h = f.hour;
-  const deficit = (f.loadMWh[h] as number) - (f.usefulMWh[h] as number);
-  if (deficit <= 0) return 0;
-  const need = Math.min(f.secondaryMWh[h] as number, deficit);
-  return Math.max(0, Math.min(need, requestCapMWh(s, f)));
+  const need = hourNeedMWh(f, f.hour);
+  return need > 0 ? Math.min(need, requestCapMWh(s, f)) : 0;
+}
+
+/** Hour k's secondary load that the house's own PV does not cover (≤ 0: none). */
+function hourNeedMWh(f: DayForecast, k: number): number {
+  const deficit = (f.loadMWh[k] as number) - (f.usefulMWh[k] as number);
+  return Math.min(f.secondaryMWh[k] as number, deficit);
 }
 
 /**
@@ -382,8 +393,7 @@ export function decide(s: HemtsSettings, state: HemtsState, inp: HemtsInputs): H
     // hour's average surplus power (in the buyer's terms), not the output's limit.
     const power = f.capacityMWh === 0 ? Math.min(s.exportPowerMW, Math.max(1, Math.floor((offer * HOUR_MS) / f.leftMs))) : s.exportPowerMW;
     post('offer', offer, now, f.slotEndMs, power);
-  }
-  else if (request > 0) {
+  } else if (request > 0) {
     const w = requestWindow(s, now, inp.dayStartMs, requestEndMs, request);
     if (w) post('request', request, w.fromMs, w.toMs, w.maxPowerMW);
   }
@@ -408,8 +418,7 @@ export function gatherNeeds(s: HemtsSettings, f: DayForecast, firstMWh: number):
   let energyMWh = firstMWh;
   let endHour = f.hour;
   for (let k = f.hour + 1; k < 24 && k <= f.hour + GATHER_HOURS && energyMWh < s.requestThresholdMWh && energyMWh < cap; k++) {
-    const deficit = (f.loadMWh[k] as number) - (f.usefulMWh[k] as number);
-    const need = Math.min(f.secondaryMWh[k] as number, deficit);
+    const need = hourNeedMWh(f, k);
     if (need <= 0) continue;
     energyMWh = Math.min(cap, energyMWh + need);
     endHour = k;
