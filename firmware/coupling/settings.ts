@@ -134,8 +134,12 @@ function bad(msg: string): never {
   fail('E_HEMTS_SETTING', msg);
 }
 
+/** Most schedule lines, and most run windows per line, a board stores. */
+export const MAX_APPLIANCES = 32;
+export const MAX_APPLIANCE_WINDOWS = 8;
+
 function checkAppliances(list: unknown): Appliance[] {
-  if (!Array.isArray(list) || list.length > 32) bad('appliances must be a list of at most 32 entries');
+  if (!Array.isArray(list) || list.length > MAX_APPLIANCES) bad(`appliances must be a list of at most ${MAX_APPLIANCES} entries`);
   const out: Appliance[] = [];
   for (const a of list as unknown[]) {
     const x = a as Partial<Appliance>;
@@ -144,7 +148,7 @@ function checkAppliances(list: unknown): Appliance[] {
     if (x.kind !== 'primary' && x.kind !== 'secondary') bad(`appliance ${x.name}: kind must be primary or secondary`);
     if (!isInt(x.powerMW, 1, 10_000_000)) bad(`appliance ${x.name}: powerMW must be an integer in 1..10000000`);
     if (!isInt(x.number, 1, 100)) bad(`appliance ${x.name}: number must be an integer in 1..100`);
-    if (!Array.isArray(x.windows) || x.windows.length > 8) bad(`appliance ${x.name}: at most 8 windows`);
+    if (!Array.isArray(x.windows) || x.windows.length > MAX_APPLIANCE_WINDOWS) bad(`appliance ${x.name}: at most ${MAX_APPLIANCE_WINDOWS} windows`);
     const windows: [number, number][] = [];
     for (const w of x.windows) {
       if (!Array.isArray(w) || w.length !== 2 || !isInt(w[0], 0, 1439) || !isInt(w[1], 1, 1440) || w[1] <= w[0])

@@ -3,15 +3,11 @@
  * scenario (trigger SOCs, thresholds, price, battery size, efficiencies,
  * the appliance schedule of eq. 3, the expected hourly PV).
  */
-import { DEFAULT_SETTINGS, validateSettings, type HemtsSettings, type Strategy } from '../../firmware/coupling/settings';
+import { DEFAULT_SETTINGS, MAX_APPLIANCE_WINDOWS, MAX_APPLIANCES, validateSettings, type HemtsSettings, type Strategy } from '../../firmware/coupling/settings';
 import type { Appliance } from '../../firmware/coupling/schedule';
 import type { Scenario, ScenarioHousehold } from '../scenario/types';
 
 const pm = (x: number) => Math.round(x * 1000);
-
-/** What the board's schedule holds at most (firmware/coupling/settings.ts). */
-const MAX_APPLIANCES = 32;
-const MAX_WINDOWS = 8;
 
 /**
  * The scenario's appliances as schedule lines. A line holds at most 8
@@ -29,9 +25,9 @@ export function appliancesOf(h: ScenarioHousehold): Appliance[] {
       number: Math.max(1, Math.min(100, l.number)),
     };
     const windows = l.windows.map((w) => [w[0], w[1]] as [number, number]);
-    for (let i = 0; i < Math.max(1, windows.length); i += MAX_WINDOWS) {
+    for (let i = 0; i < Math.max(1, windows.length); i += MAX_APPLIANCE_WINDOWS) {
       if (out.length >= MAX_APPLIANCES) return out;
-      out.push({ ...line, windows: windows.slice(i, i + MAX_WINDOWS) });
+      out.push({ ...line, windows: windows.slice(i, i + MAX_APPLIANCE_WINDOWS) });
     }
   }
   return out;
